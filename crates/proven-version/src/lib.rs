@@ -1,0 +1,1 @@
+//! Version orderings of every ecosystem Proven matches.

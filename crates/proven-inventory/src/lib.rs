@@ -1,1 +1,21 @@
-//! Inventory.
+//! Inventory: every lockfile and manifest in a tree, parsed into components and a dependency graph.
+//!
+//! Parsers read untrusted bytes and must never panic; each is one module in [`parsers`] listed once
+//! in [`parsers::PARSERS`]. The tree walk ([`walk`]) classifies each file once and hands it to the
+//! parser that claims it; [`merge`] folds the per-file results into one [`proven_model::Inventory`].
+
+pub mod graph;
+pub mod merge;
+pub mod parsers;
+pub mod text;
+pub mod walk;
+
+pub use parsers::{find_parser, Input, ParseFailure, Parsed, ParserDef, PARSERS};
+pub use walk::{inventory_file, inventory_tree, WalkOptions};
+
+/// Parses bytes as the named format, the way the walk does, and merges the result. For fuzz targets
+/// and tests: `None` when no parser has that name.
+pub fn parse_bytes(parser: &str, file_name: &str, bytes: &[u8]) -> Option<proven_model::Inventory> {
+    let def = PARSERS.iter().copied().find(|p| p.name == parser)?;
+    Some(walk::parse_in_memory(def, file_name, bytes, &|_| None))
+}

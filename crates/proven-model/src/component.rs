@@ -189,7 +189,7 @@ impl HashAlg {
     }
 
     /// Digest length in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             HashAlg::Md5 => 16,
             HashAlg::Sha1 => 20,
@@ -229,7 +229,7 @@ pub struct Hash {
 impl Hash {
     /// A hash from a hex digest; `None` unless the length fits the algorithm.
     pub fn from_hex(alg: HashAlg, hex: &str) -> Option<Hash> {
-        let ok = hex.len() == alg.len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        let ok = hex.len() == alg.digest_len() * 2 && hex.bytes().all(|b| b.is_ascii_hexdigit());
         ok.then(|| Hash {
             alg,
             value: hex.to_ascii_lowercase(),
@@ -247,7 +247,7 @@ impl Hash {
         let (alg, b64) = s.split_once('-')?;
         let alg = HashAlg::parse(alg)?;
         let bytes = base64_decode(b64.trim())?;
-        (bytes.len() == alg.len()).then(|| Hash {
+        (bytes.len() == alg.digest_len()).then(|| Hash {
             alg,
             value: to_hex(&bytes),
         })
@@ -255,7 +255,7 @@ impl Hash {
 
     /// A hash from raw digest bytes.
     pub fn from_bytes(alg: HashAlg, bytes: &[u8]) -> Option<Hash> {
-        (bytes.len() == alg.len()).then(|| Hash {
+        (bytes.len() == alg.digest_len()).then(|| Hash {
             alg,
             value: to_hex(bytes),
         })

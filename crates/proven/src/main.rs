@@ -1,1 +1,27 @@
-fn main() {}
+//! The `proven` binary: CLI parsing, printing and exit codes. Logic lives in the library crates.
+
+mod cli;
+mod exit;
+mod output;
+mod sbom_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Sbom(args) => sbom_cmd::run(&args),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(err) => {
+            if exit::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            exit::Code::Error.into()
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The parser seam: one module per file format, each exposing a [`ParserDef`] listed in [`PARSERS`].
+
+use proven_model::{Component, Diagnostic, Ecosystem};
+
+mod cargo;
+
+/// What a parser is given: one file, already read and decoded.
+pub struct Input<'a> {
+    /// Path relative to the scan root, forward slashes; used in locations and diagnostics.
+    pub path: &'a str,
+    /// The file's text.
+    pub text: &'a str,
+    /// Reads a companion file in the same folder by name (`go.sum` beside `go.mod`), if present.
+    pub sibling: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl std::fmt::Debug for Input<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a parser found in one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The format and its version as people name it (`Cargo.lock v3`).
+    pub format: String,
+    /// Components; each `id` is a key unique within this file (the merge assigns global ids).
+    pub components: Vec<Component>,
+    /// Dependency edges between local ids, `from → to`.
+    pub edges: Vec<(String, String)>,
+    /// The local id of the project the file describes, when it names it.
+    pub root: Option<String>,
+    /// Local ids the project depends on directly.
+    pub direct: Vec<String>,
+    /// Problems met; the file is still used.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Why the component list is not whole (`None` when it is).
+    pub incomplete: Option<String>,
+}
+
+/// A file that could not be read at all: where and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseFailure {
+    /// 1-based line of the problem, when known.
+    pub line: Option<u32>,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl ParseFailure {
+    /// A failure at a line.
+    pub fn at(line: u32, message: impl Into<String>) -> Self {
+        ParseFailure {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    /// A failure of a JSON document, with serde_json's line.
+    pub fn json(err: &serde_json::Error, expected: &str) -> Self {
+        ParseFailure::at(
+            u32::try_from(err.line()).unwrap_or(u32::MAX),
+            format!("{err}; expected {expected}"),
+        )
+    }
+
+    /// A failure of a TOML document, with the line of the span.
+    pub fn toml(text: &str, err: &toml::de::Error, expected: &str) -> Self {
+        let line = err.span().map(|s| crate::text::line_of(text, s.start));
+        ParseFailure {
+            line,
+            message: format!("{}; expected {expected}", err.message()),
+        }
+    }
+}
+
+/// One supported format.
+#[derive(Debug)]
+pub struct ParserDef {
+    /// Stable name of the format (`cargo-lock`).
+    pub name: &'static str,
+    pub ecosystem: Ecosystem,
+    /// Whether a file with this name (and path, for formats that need it) is this format.
+    pub matches: fn(file_name: &str) -> bool,
+    /// Parses the file. `Err` only when nothing could be read; otherwise problems go in
+    /// [`Parsed::diagnostics`] and [`Parsed::incomplete`].
+    pub parse: fn(&Input<'_>) -> Result<Parsed, ParseFailure>,
+}
+
+/// Every supported format, in the order they are tried.
+pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER];
+
+/// The parser for a file name, if any.
+pub fn find_parser(file_name: &str) -> Option<&'static ParserDef> {
+    PARSERS.iter().copied().find(|p| (p.matches)(file_name))
+}

@@ -1,0 +1,237 @@
+//! The tree walk: one parallel, .gitignore-aware pass that hands each recognised file to its parser.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+use proven_model::{Diagnostic, Hash, HashAlg, Inventory, Location};
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::merge::{merge, FileResult};
+use crate::parsers::{find_parser, Input, ParseFailure, ParserDef};
+
+/// Folders of vendored or built code, skipped unless asked for.
+pub const VENDORED_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    ".venv",
+    "venv",
+    "vendor",
+    "bower_components",
+    "__pycache__",
+    ".tox",
+    ".git",
+    ".hg",
+    ".svn",
+];
+
+/// How to walk.
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    /// Also walk into [`VENDORED_DIRS`] (version-control folders are always skipped).
+    pub include_vendored: bool,
+    /// Files larger than this are not read; the run is marked incomplete.
+    pub max_file_size: u64,
+    /// Worker threads; 0 picks the number of cores.
+    pub threads: usize,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            include_vendored: false,
+            max_file_size: 512 << 20,
+            threads: 0,
+        }
+    }
+}
+
+/// Inventories every recognised file under `root`.
+pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
+    let results = Mutex::new(Vec::new());
+    let walk_errors = Mutex::new(Vec::new());
+    let include_vendored = options.include_vendored;
+    WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .threads(options.threads)
+        .filter_entry(move |e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            let name = e.file_name().to_string_lossy();
+            !(is_dir && e.depth() > 0 && matches!(name.as_ref(), ".git" | ".hg" | ".svn")
+                || is_dir
+                    && e.depth() > 0
+                    && !include_vendored
+                    && VENDORED_DIRS.contains(&name.as_ref()))
+        })
+        .build_parallel()
+        .run(|| {
+            let results = &results;
+            let walk_errors = &walk_errors;
+            Box::new(move |entry| {
+                match entry {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                        let name = e.file_name().to_string_lossy();
+                        if let Some(parser) = find_parser(&name) {
+                            let rel = relative(root, e.path());
+                            let r = read_and_parse(e.path(), rel, parser, options.max_file_size);
+                            lock(results).push(r);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(err) => lock(walk_errors).push(walk_error(root, &err)),
+                }
+                WalkState::Continue
+            })
+        });
+    let mut inventory = merge(results.into_inner().unwrap_or_else(|p| p.into_inner()));
+    let errors = walk_errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !errors.is_empty() {
+        inventory.diagnostics.extend(errors);
+        inventory.diagnostics.sort();
+    }
+    inventory
+}
+
+/// Inventories one file, which must be a recognised format.
+pub fn inventory_file(path: &Path, options: &WalkOptions) -> Option<Inventory> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let parser = find_parser(&name)?;
+    Some(merge(vec![read_and_parse(
+        path,
+        name,
+        parser,
+        options.max_file_size,
+    )]))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    if s.is_empty() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        s
+    }
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
+    let path = match err {
+        ignore::Error::WithPath { path, .. } => relative(root, path),
+        ignore::Error::WithDepth { err, .. } => return walk_error(root, err),
+        _ => String::new(),
+    };
+    Diagnostic::warning(Location::file(path), format!("could not walk: {err}"))
+}
+
+fn read_and_parse(path: &Path, rel: String, parser: &'static ParserDef, max: u64) -> FileResult {
+    let mut result = FileResult {
+        path: rel.clone(),
+        parser,
+        size: 0,
+        hashes: Vec::new(),
+        diagnostics: Vec::new(),
+        incomplete: None,
+        outcome: Err(ParseFailure {
+            line: None,
+            message: String::new(),
+        }),
+    };
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    result.size = size;
+    if size > max {
+        let msg = format!("the file is {size} bytes, over the {max}-byte limit; it was not read");
+        result.outcome = Err(ParseFailure {
+            line: None,
+            message: msg,
+        });
+        return result;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.outcome = Err(ParseFailure {
+                line: None,
+                message: format!("cannot read: {e}"),
+            });
+            return result;
+        }
+    };
+    let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let sibling = move |name: &str| -> Option<String> {
+        let p = dir.join(name);
+        let meta = std::fs::metadata(&p).ok()?;
+        if !meta.is_file() || meta.len() > max {
+            return None;
+        }
+        std::fs::read_to_string(p).ok()
+    };
+    parse_file(parser, rel, &bytes, &sibling)
+}
+
+/// Parses bytes already in memory as one merged inventory (fuzzing, tests, files inside images).
+pub(crate) fn parse_in_memory(
+    parser: &'static ParserDef,
+    rel: &str,
+    bytes: &[u8],
+    sibling: &dyn Fn(&str) -> Option<String>,
+) -> Inventory {
+    merge(vec![parse_file(parser, rel.to_string(), bytes, sibling)])
+}
+
+fn parse_file(
+    parser: &'static ParserDef,
+    rel: String,
+    bytes: &[u8],
+    sibling: &dyn Fn(&str) -> Option<String>,
+) -> FileResult {
+    let mut result = FileResult {
+        path: rel.clone(),
+        parser,
+        size: bytes.len() as u64,
+        hashes: file_hashes(bytes),
+        diagnostics: Vec::new(),
+        incomplete: None,
+        outcome: Err(ParseFailure {
+            line: None,
+            message: String::new(),
+        }),
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(e) => {
+            let bad = e.valid_up_to();
+            let line = crate::text::line_of(&String::from_utf8_lossy(&bytes[..bad]), bad);
+            result.diagnostics.push(Diagnostic::error(
+                Location::line(rel.clone(), line),
+                format!(
+                    "not UTF-8 text at byte {bad}; expected a UTF-8 {}",
+                    parser.name
+                ),
+            ));
+            result.incomplete = Some("the file is not valid UTF-8".into());
+            String::from_utf8_lossy(bytes)
+        }
+    };
+    let input = Input {
+        path: &rel,
+        text: &text,
+        sibling,
+    };
+    result.outcome = (parser.parse)(&input);
+    result
+}
+
+/// SHA-256 and SHA-512 of a file's bytes.
+pub fn file_hashes(bytes: &[u8]) -> Vec<Hash> {
+    let mut out = Vec::with_capacity(2);
+    out.extend(Hash::from_bytes(HashAlg::Sha256, &Sha256::digest(bytes)));
+    out.extend(Hash::from_bytes(HashAlg::Sha512, &Sha512::digest(bytes)));
+    out
+}

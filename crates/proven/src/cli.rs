@@ -1,0 +1,68 @@
+//! Every flag of every command, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Proven: EU Cyber Resilience Act compliance, proven by every build.
+#[derive(Debug, Parser)]
+#[command(name = "proven", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inventory a tree or lockfile and write an SBOM.
+    Sbom(SbomArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// A folder to walk, or one lockfile/manifest.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = SbomFormat::Cyclonedx)]
+    pub format: SbomFormat,
+    /// Write the SBOM to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Also walk vendored and build folders (node_modules, target, .venv, vendor, ...).
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// SBOM creator contact: an e-mail address or URL (BSI TR-03183-2).
+    #[arg(long, env = "PROVEN_SBOM_CREATOR")]
+    pub creator: Option<String>,
+    /// Check an existing SBOM file against a profile instead of writing one.
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub check: Option<CheckProfile>,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SbomFormat {
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+    /// CycloneDX 1.7 JSON.
+    #[value(name = "cyclonedx-1.7")]
+    Cyclonedx17,
+    /// SPDX 2.3 JSON.
+    Spdx,
+    /// SPDX 3.0.1 JSON-LD.
+    #[value(name = "spdx-3")]
+    Spdx3,
+    /// Proven's own inventory JSON.
+    Json,
+    /// A table for people.
+    Table,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckProfile {
+    /// BSI TR-03183-2 v2.1.
+    Bsi,
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the whole test suite the way CI does: installs the independent validators the tests call,
+# then every test of the workspace. Shared data comes from PROVEN_TESTDATA (default ../shared);
+# without it the tests that need it skip and say why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${PROVEN_TESTDATA:-}" ] && [ -d ../shared ]; then
+  PROVEN_TESTDATA="$(cd ../shared && pwd)"
+  export PROVEN_TESTDATA
+fi
+bash scripts/install-test-tools.sh
+export PATH="$PWD/.tools/venv/bin:$PATH"
+cargo nextest run --workspace --no-fail-fast

@@ -2,12 +2,14 @@
 
 mod component;
 mod ecosystem;
+mod finding;
 mod inventory;
 mod location;
 mod purl;
 
 pub use component::{Component, ComponentKind, Hash, HashAlg, Licenses, Scope};
 pub use ecosystem::Ecosystem;
+pub use finding::{Finding, FindingKind, Severity, SeverityLevel, Status};
 pub use inventory::{Completeness, Diagnostic, DiagnosticLevel, Inventory, Manifest};
 pub use location::Location;
 pub use purl::{Purl, PurlError};

@@ -1,0 +1,8 @@
+//! The CI half of Proven after the scanners: configuration (`proven.toml`), waivers, the policy
+//! gate, and the evidence directory an auditor verifies.
+
+pub mod config;
+pub mod policy;
+
+pub use config::{Config, ConfigError};
+pub use policy::{decide, Decision, Outcome};

@@ -1,7 +1,9 @@
 //! The CI half of Proven after the scanners: configuration (`proven.toml`), waivers, the policy
 //! gate, and the evidence directory an auditor verifies.
 
+pub mod build;
 pub mod config;
+pub mod evidence;
 pub mod policy;
 
 pub use config::{Config, ConfigError};

@@ -16,6 +16,47 @@ pub struct Cli {
 pub enum Command {
     /// Inventory a tree or lockfile and write an SBOM.
     Sbom(SbomArgs),
+    /// Run every scanner, apply waivers and the policy, and write the evidence directory.
+    Ci(CiArgs),
+    /// Write a commented proven.toml template.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Configuration file (default: proven.toml in the project folder, if present).
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Evidence directory to write.
+    #[arg(long, default_value = "proven-evidence")]
+    pub out: PathBuf,
+    /// Also walk vendored and build folders.
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// Summary style on standard output.
+    #[arg(long, value_enum, default_value_t = CiFormat::Text)]
+    pub format: CiFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CiFormat {
+    /// Plain text.
+    Text,
+    /// Plain text, plus a Markdown job summary appended to $GITHUB_STEP_SUMMARY.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write proven.toml (a folder or a file path).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

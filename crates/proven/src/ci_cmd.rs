@@ -1,0 +1,172 @@
+//! `proven ci`: every scanner over one walk, waivers, the policy gate, the evidence directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use proven_evidence::build::BuildInfo;
+use proven_evidence::evidence::{Evidence, RunInfo, Tool};
+use proven_evidence::{decide, Config, Outcome};
+use proven_model::date::rfc3339;
+use proven_model::Finding;
+
+use crate::cli::{CiArgs, CiFormat, InitArgs};
+use crate::exit::Code;
+
+/// Wall-clock time of each stage, printed in the summary and kept in the evidence.
+#[derive(Default)]
+struct Stages(Vec<(&'static str, f64)>);
+
+impl Stages {
+    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0.push((name, t.elapsed().as_secs_f64()));
+        out
+    }
+}
+
+pub fn run(args: &CiArgs) -> Result<Code> {
+    let started = now();
+    let root = &args.path;
+    if !root.is_dir() {
+        bail!(
+            "{} is not a folder; `proven ci` scans a project folder",
+            root.display()
+        );
+    }
+    let config_path = args.config.clone().or_else(|| {
+        let p = root.join("proven.toml");
+        p.exists().then_some(p)
+    });
+    let config = match &config_path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let today = started.div_euclid(86_400);
+    let mut stages = Stages::default();
+    let mut evidence = Evidence::default();
+
+    let inventory = stages.time("inventory", || {
+        crate::sbom_cmd::inventory(root, args.include_vendored)
+    })?;
+    stages.time("sbom", || -> Result<()> {
+        evidence.add(
+            "inventory.json",
+            "application/json",
+            serde_json::to_vec_pretty(&inventory)?,
+        );
+        Ok(())
+    })?;
+
+    let mut findings: Vec<Finding> = Vec::new();
+    let decision = stages.time("policy", || decide(&mut findings, &config, today));
+    evidence.add(
+        "policy.json",
+        "application/json",
+        serde_json::to_vec_pretty(&decision)?,
+    );
+
+    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
+    let run = RunInfo {
+        tool: Tool {
+            name: "proven".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        build,
+        started: rfc3339(started),
+        finished: rfc3339(now()),
+        database: None,
+    };
+    stages
+        .time("evidence", || evidence.write(&args.out, &run))
+        .with_context(|| format!("cannot write the evidence directory {}", args.out.display()))?;
+
+    let code = match (decision.outcome, inventory.is_complete()) {
+        (Outcome::Failed, _) => Code::Failed,
+        (Outcome::Passed, false) => Code::Incomplete,
+        (Outcome::Passed, true) => Code::Passed,
+    };
+    let mut summary = String::new();
+    let verdict = match code {
+        Code::Passed => "PASSED",
+        Code::Failed => "FAILED",
+        Code::Incomplete => "INCOMPLETE (some input could not be read)",
+        Code::Error => "ERROR",
+    };
+    summary.push_str(&format!("proven ci: {verdict}\n"));
+    summary.push_str(&format!(
+        "  {} components from {} manifests\n",
+        inventory.components.len(),
+        inventory.manifests.len()
+    ));
+    for d in inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.level != proven_model::DiagnosticLevel::Note)
+    {
+        summary.push_str(&format!("  {d}\n"));
+    }
+    for r in &decision.reasons {
+        summary.push_str(&format!("  fail: {r}\n"));
+    }
+    for w in &decision.warnings {
+        summary.push_str(&format!("  warn: {w}\n"));
+    }
+    for w in config.warnings(today) {
+        summary.push_str(&format!("  warn: {w}\n"));
+    }
+    let times: Vec<String> = stages
+        .0
+        .iter()
+        .map(|(n, s)| format!("{n} {:.3}s", s))
+        .collect();
+    summary.push_str(&format!("  stages: {}\n", times.join(", ")));
+    summary.push_str(&format!("  evidence: {}\n", args.out.display()));
+    print!("{summary}");
+    if args.format == CiFormat::Github {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+            append(Path::new(&path), &format!("```\n{summary}```\n"))?;
+        }
+    }
+    Ok(code)
+}
+
+fn append(path: &Path, text: &str) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot append to {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Seconds since the epoch; `SOURCE_DATE_EPOCH` when set, for reproducible output.
+pub fn now() -> i64 {
+    if let Some(s) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return s;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+pub fn init(args: &InitArgs) -> Result<Code> {
+    let path: PathBuf = if args.path.is_dir() {
+        args.path.join("proven.toml")
+    } else {
+        args.path.clone()
+    };
+    if path.exists() && !args.force {
+        bail!("{} exists; pass --force to overwrite it", path.display());
+    }
+    std::fs::write(&path, proven_evidence::config::TEMPLATE)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(Code::Passed)
+}

@@ -5,6 +5,7 @@ pub mod build;
 pub mod config;
 pub mod evidence;
 pub mod policy;
+pub mod verify;
 
 pub use config::{Config, ConfigError};
 pub use policy::{decide, Decision, Outcome};

@@ -11,7 +11,7 @@ use proven_evidence::{decide, Config, Outcome};
 use proven_model::date::rfc3339;
 use proven_model::Finding;
 
-use crate::cli::{CiArgs, CiFormat, InitArgs};
+use crate::cli::{CiArgs, CiFormat, InitArgs, VerifyArgs};
 use crate::exit::Code;
 
 /// Wall-clock time of each stage, printed in the summary and kept in the evidence.
@@ -169,4 +169,26 @@ pub fn init(args: &InitArgs) -> Result<Code> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!("wrote {}", path.display());
     Ok(Code::Passed)
+}
+
+pub fn verify(args: &VerifyArgs) -> Result<Code> {
+    let (files, problems) = proven_evidence::verify::verify_dir(&args.dir);
+    for p in &problems {
+        println!("FAIL {p}");
+    }
+    if problems.is_empty() {
+        println!(
+            "OK {} files match {}",
+            files.len(),
+            args.dir.join("manifest.json").display()
+        );
+        Ok(Code::Passed)
+    } else {
+        eprintln!(
+            "{} problem(s): the evidence in {} cannot be trusted",
+            problems.len(),
+            args.dir.display()
+        );
+        Ok(Code::Failed)
+    }
 }

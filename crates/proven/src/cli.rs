@@ -20,6 +20,14 @@ pub enum Command {
     Ci(CiArgs),
     /// Write a commented proven.toml template.
     Init(InitArgs),
+    /// Check an evidence directory: every file against the manifest (and signatures, when signed).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The evidence directory written by `proven ci`.
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

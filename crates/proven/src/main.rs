@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         cli::Command::Sbom(args) => sbom_cmd::run(&args),
         cli::Command::Ci(args) => ci_cmd::run(&args),
         cli::Command::Init(args) => ci_cmd::init(&args),
+        cli::Command::Verify(args) => ci_cmd::verify(&args),
     };
     match result {
         Ok(code) => code.into(),

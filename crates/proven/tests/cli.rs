@@ -1,0 +1,151 @@
+//! The binary end to end: exit codes, stdout and stderr of real runs on trees built per test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const LOCK: &str = "version = 3\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b\"\n";
+
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(name: &str) -> Tree {
+        let dir = std::env::temp_dir().join(format!("proven-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Tree(dir)
+    }
+
+    fn file(&self, rel: &str, text: &str) -> &Tree {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+        self
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn proven(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_proven"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", "1764316800")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .expect("proven runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn sbom_of_a_clean_tree_exits_0() {
+    let t = Tree::new("clean");
+    t.file("Cargo.lock", LOCK);
+    let out = proven(&["sbom", ".", "-f", "table"], &t.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("NAME"), "{stdout}");
+    assert!(
+        stdout.contains("itoa") && stdout.contains("1.0.11"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("Cargo.lock") && stderr.contains("1 components"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn broken_lockfile_is_named_and_the_run_is_incomplete() {
+    let t = Tree::new("broken");
+    t.file("ok/Cargo.lock", LOCK)
+        .file("bad/Cargo.lock", "version = 3\n[[package]]\nname = \n");
+    let out = proven(&["sbom", ".", "-f", "json"], &t.0);
+    assert_eq!(out.status.code(), Some(3), "exit 3 = incomplete");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error: bad/Cargo.lock:3"), "{stderr}");
+    let inv: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
+    assert_eq!(
+        inv["components"].as_array().map(Vec::len),
+        Some(1),
+        "the good file is still read"
+    );
+}
+
+#[test]
+fn unknown_file_is_a_usage_error() {
+    let t = Tree::new("unknown");
+    t.file("notes.txt", "hello");
+    let out = proven(&["sbom", "notes.txt"], &t.0);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not a lockfile or manifest"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn ci_writes_evidence_that_verifies_and_tampering_is_caught() {
+    let t = Tree::new("ci");
+    t.file("Cargo.lock", LOCK);
+    let out = proven(&["ci", ".", "--out", "evidence"], &t.0);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("PASSED"));
+    let ok = proven(&["verify", "evidence"], &t.0);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
+    let policy = t.0.join("evidence/policy.json");
+    let mut bytes = std::fs::read(&policy).expect("policy.json");
+    bytes[0] ^= 0x20;
+    std::fs::write(&policy, bytes).expect("write");
+    let bad = proven(&["verify", "evidence"], &t.0);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stdout).contains("policy.json"),
+        "{}",
+        text(&bad.stdout)
+    );
+}
+
+#[test]
+fn ci_with_an_unreadable_lockfile_exits_3() {
+    let t = Tree::new("ci-incomplete");
+    t.file("Cargo.lock", "[[package]\n");
+    let out = proven(&["ci", ".", "--out", "evidence"], &t.0);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("INCOMPLETE"));
+}
+
+#[test]
+fn init_writes_a_template_once() {
+    let t = Tree::new("init");
+    assert_eq!(proven(&["init"], &t.0).status.code(), Some(0));
+    assert!(t.0.join("proven.toml").exists());
+    let again = proven(&["init"], &t.0);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("--force"));
+}
+
+#[test]
+fn bad_config_points_into_the_file() {
+    let t = Tree::new("badconfig");
+    t.file("Cargo.lock", LOCK)
+        .file("proven.toml", "[policy]\nvulnerabilities = \"severe\"\n");
+    let out = proven(&["ci", ".", "--out", "evidence"], &t.0);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("proven.toml:2:"), "{stderr}");
+}

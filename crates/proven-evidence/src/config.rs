@@ -16,6 +16,17 @@ pub struct Config {
     #[serde(rename = "waiver")]
     pub waivers: Vec<Waiver>,
     pub vex: Vex,
+    pub scan: Scan,
+}
+
+/// What the walk covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scan {
+    /// Gitignore-style globs of paths that are not part of the product (`**/tests/fixtures/**`).
+    pub exclude: Vec<String>,
+    /// Also walk vendored and build folders (node_modules, target, .venv, vendor, ...).
+    pub include_vendored: bool,
 }
 
 /// The product the evidence is about (CRA Annex II and VII facts).

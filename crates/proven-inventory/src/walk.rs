@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 use proven_model::{Diagnostic, Hash, HashAlg, Inventory, Location};
 use sha2::{Digest, Sha256, Sha512};
@@ -34,6 +35,8 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Worker threads; 0 picks the number of cores.
     pub threads: usize,
+    /// Gitignore-style globs of paths not to walk (`**/tests/fixtures/**`).
+    pub exclude: Vec<String>,
 }
 
 impl Default for WalkOptions {
@@ -42,6 +45,7 @@ impl Default for WalkOptions {
             include_vendored: false,
             max_file_size: 512 << 20,
             threads: 0,
+            exclude: Vec::new(),
         }
     }
 }
@@ -51,7 +55,18 @@ pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
     let results = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
     let include_vendored = options.include_vendored;
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in &options.exclude {
+        if let Err(e) = overrides.add(&format!("!{glob}")) {
+            lock(&walk_errors).push(Diagnostic::error(
+                Location::file(""),
+                format!("bad exclude glob: {e}"),
+            ));
+        }
+    }
+    let overrides = overrides.build().unwrap_or_else(|_| Override::empty());
     WalkBuilder::new(root)
+        .overrides(overrides)
         .hidden(false)
         .follow_links(false)
         .threads(options.threads)

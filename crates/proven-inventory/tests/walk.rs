@@ -138,3 +138,16 @@ fn identical_trees_give_identical_inventories() {
     let b = serde_json::to_string(&inventory_tree(&t.0, &WalkOptions::default())).expect("json");
     assert_eq!(a, b);
 }
+
+#[test]
+fn exclude_globs() {
+    let t = Tree::new("exclude");
+    t.file("Cargo.lock", LOCK.as_bytes())
+        .file("tests/fixtures/a/Cargo.lock", LOCK.as_bytes())
+        .file("crates/x/tests/fixtures/b/Cargo.lock", LOCK.as_bytes());
+    let options = WalkOptions {
+        exclude: vec!["**/tests/fixtures/**".into()],
+        ..WalkOptions::default()
+    };
+    assert_eq!(t.paths(&options), ["Cargo.lock"]);
+}

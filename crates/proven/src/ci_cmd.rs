@@ -48,9 +48,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     let mut stages = Stages::default();
     let mut evidence = Evidence::default();
 
-    let inventory = stages.time("inventory", || {
-        crate::sbom_cmd::inventory(root, args.include_vendored)
-    })?;
+    let walk = args
+        .walk
+        .options(&config.scan.exclude, config.scan.include_vendored);
+    let inventory = stages.time("inventory", || crate::sbom_cmd::inventory(root, &walk))?;
     stages.time("sbom", || -> Result<()> {
         evidence.add(
             "inventory.json",

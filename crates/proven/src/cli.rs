@@ -41,9 +41,8 @@ pub struct CiArgs {
     /// Evidence directory to write.
     #[arg(long, default_value = "proven-evidence")]
     pub out: PathBuf,
-    /// Also walk vendored and build folders.
-    #[arg(long)]
-    pub include_vendored: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Summary style on standard output.
     #[arg(long, value_enum, default_value_t = CiFormat::Text)]
     pub format: CiFormat,
@@ -78,9 +77,8 @@ pub struct SbomArgs {
     /// Write the SBOM to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
-    /// Also walk vendored and build folders (node_modules, target, .venv, vendor, ...).
-    #[arg(long)]
-    pub include_vendored: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// SBOM creator contact: an e-mail address or URL (BSI TR-03183-2).
     #[arg(long, env = "PROVEN_SBOM_CREATOR")]
     pub creator: Option<String>,
@@ -114,4 +112,34 @@ pub enum SbomFormat {
 pub enum CheckProfile {
     /// BSI TR-03183-2 v2.1.
     Bsi,
+}
+
+/// What the walk covers; shared by every command that walks a tree.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    /// Also walk vendored and build folders (node_modules, target, .venv, vendor, ...).
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// Skip paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+impl WalkArgs {
+    /// Walk options from the flags, added to what the configuration says.
+    pub fn options(
+        &self,
+        config_exclude: &[String],
+        config_vendored: bool,
+    ) -> proven_inventory::WalkOptions {
+        proven_inventory::WalkOptions {
+            include_vendored: self.include_vendored || config_vendored,
+            exclude: config_exclude
+                .iter()
+                .chain(&self.exclude)
+                .cloned()
+                .collect(),
+            ..proven_inventory::WalkOptions::default()
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod build;
 pub mod config;
 pub mod evidence;
 pub mod policy;
+pub mod sarif;
 pub mod verify;
 
 pub use config::{Config, ConfigError};

@@ -165,6 +165,10 @@ impl VersionError {
 /// Equality and ordering are the scheme's, so two spellings of one version are equal
 /// (`1.0` and `1.0.0` under PEP 440). Versions of different schemes do not panic when
 /// compared: they sort by scheme, in the order of [`Scheme::ALL`].
+///
+/// Maven's own order is not transitive for a few odd spellings (`1.0.0.rc.1`, `1.x-a`,
+/// versions starting with a letter); Maven versions follow it there too, so sort such
+/// versions only where an inconsistent order is acceptable.
 #[derive(Clone)]
 pub struct Version {
     original: Box<str>,

@@ -11,6 +11,11 @@
 //!
 //! `ComparableVersion` accepts every string; we reject the empty string and non-ASCII
 //! input, whose digits and case folding follow Unicode rules we do not reproduce.
+//!
+//! Maven's order is not transitive for some odd spellings, and neither is ours, since it
+//! follows Maven: `1.0-Final` < `1.0-abc` < `1.0.0.rc.1` < `1.0-Final`. It is for a
+//! qualifier followed by a dot, a qualifier after a dot that is not the last part, and a
+//! version not starting with a number; `tests/properties.rs` checks the rest.
 
 use std::cmp::Ordering;
 

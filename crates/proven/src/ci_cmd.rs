@@ -62,11 +62,32 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     })?;
 
     let mut findings: Vec<Finding> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    stages.time("sarif-import", || {
+        for path in &args.sarif {
+            let imported = std::fs::read(path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))
+                .and_then(|b| {
+                    proven_checks::sarif_import::import(&b, &path.display().to_string())
+                        .map_err(|e| e.to_string())
+                });
+            match imported {
+                Ok(f) => findings.extend(f),
+                Err(e) => problems.push(e),
+            }
+        }
+    });
     let decision = stages.time("policy", || decide(&mut findings, &config, today));
     evidence.add(
         "policy.json",
         "application/json",
         serde_json::to_vec_pretty(&decision)?,
+    );
+    let sarif = proven_evidence::sarif::write(&findings, env!("CARGO_PKG_VERSION"));
+    evidence.add(
+        "findings.sarif",
+        "application/sarif+json",
+        serde_json::to_vec_pretty(&sarif)?,
     );
 
     let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
@@ -84,7 +105,8 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         .time("evidence", || evidence.write(&args.out, &run))
         .with_context(|| format!("cannot write the evidence directory {}", args.out.display()))?;
 
-    let code = match (decision.outcome, inventory.is_complete()) {
+    let complete = inventory.is_complete() && problems.is_empty();
+    let code = match (decision.outcome, complete) {
         (Outcome::Failed, _) => Code::Failed,
         (Outcome::Passed, false) => Code::Incomplete,
         (Outcome::Passed, true) => Code::Passed,
@@ -108,6 +130,9 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         .filter(|d| d.level != proven_model::DiagnosticLevel::Note)
     {
         summary.push_str(&format!("  {d}\n"));
+    }
+    for p in &problems {
+        summary.push_str(&format!("  error: {p}\n"));
     }
     for r in &decision.reasons {
         summary.push_str(&format!("  fail: {r}\n"));

@@ -41,6 +41,9 @@ pub struct CiArgs {
     /// Evidence directory to write.
     #[arg(long, default_value = "proven-evidence")]
     pub out: PathBuf,
+    /// Import SAST/DAST results from a SARIF 2.1.0 file (Semgrep, CodeQL, Bandit, ZAP, ...); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
     /// Summary style on standard output.

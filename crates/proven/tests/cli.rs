@@ -149,3 +149,44 @@ fn bad_config_points_into_the_file() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("proven.toml:2:"), "{stderr}");
 }
+
+#[test]
+fn ci_imports_sarif_and_fails_on_a_high_result() {
+    let t = Tree::new("ci-sarif");
+    t.file("Cargo.lock", LOCK).file(
+        "semgrep.sarif",
+        r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"Semgrep OSS"}},"results":[
+            {"ruleId":"python.sqli","level":"error","message":{"text":"SQL injection"},
+             "locations":[{"physicalLocation":{"artifactLocation":{"uri":"app.py"},"region":{"startLine":9}}}]}]}]}"#,
+    );
+    let out = proven(
+        &["ci", ".", "--out", "evidence", "--sarif", "semgrep.sarif"],
+        &t.0,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("python.sqli"),
+        "{}",
+        text(&out.stdout)
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.0.join("evidence/findings.sarif")).expect("sarif"))
+            .expect("json");
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "python.sqli");
+
+    t.file("broken.sarif", "{");
+    let out = proven(
+        &["ci", ".", "--out", "evidence", "--sarif", "broken.sarif"],
+        &t.0,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "an unreadable SARIF file makes the run incomplete"
+    );
+    assert!(
+        text(&out.stdout).contains("broken.sarif:1"),
+        "{}",
+        text(&out.stdout)
+    );
+}

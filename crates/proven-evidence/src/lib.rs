@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod policy;
 pub mod sarif;
 pub mod verify;
+pub mod vex;
 
 pub use config::{Config, ConfigError};
 pub use policy::{decide, Decision, Outcome};

@@ -404,3 +404,206 @@ mod tests {
         );
     }
 }
+
+/// Who publishes a CSAF document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publisher {
+    pub name: String,
+    /// The publisher's web namespace (`https://acme.example`).
+    pub namespace: String,
+}
+
+/// CSAF 2.0 in the VEX profile (`csaf_vex`): a product tree of the affected components and, per
+/// vulnerability, the product status with the impact or action statement the profile requires.
+pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timestamp: i64) -> Value {
+    let mut products: Vec<&str> = statements.iter().map(|s| s.product.as_str()).collect();
+    products.sort_unstable();
+    products.dedup();
+    let pid = |purl: &str| {
+        format!(
+            "CSAFPID-{:04}",
+            products.binary_search(&purl).unwrap_or(0) + 1
+        )
+    };
+    let full_product_names: Vec<Value> = products
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.trim_start_matches("pkg:"),
+                "product_id": pid(p),
+                "product_identification_helper": { "purl": p },
+            })
+        })
+        .collect();
+    let mut by_vuln: Vec<(&str, Vec<&Statement>)> = Vec::new();
+    for s in statements {
+        match by_vuln.last_mut() {
+            Some((v, list)) if *v == s.vulnerability => list.push(s),
+            _ => by_vuln.push((&s.vulnerability, vec![s])),
+        }
+    }
+    let vulnerabilities: Vec<Value> = by_vuln
+        .iter()
+        .map(|(id, list)| {
+            let ids_of = |st: VexStatus| -> Vec<String> {
+                list.iter().filter(|s| s.status == st).map(|s| pid(&s.product)).collect()
+            };
+            let mut status = serde_json::Map::new();
+            for (key, st) in [
+                ("known_affected", VexStatus::Affected),
+                ("known_not_affected", VexStatus::NotAffected),
+                ("fixed", VexStatus::Fixed),
+                ("under_investigation", VexStatus::UnderInvestigation),
+            ] {
+                let ids = ids_of(st);
+                if !ids.is_empty() {
+                    status.insert(key.into(), json!(ids));
+                }
+            }
+            let mut v = json!({ "product_status": status });
+            let cve = std::iter::once(*id)
+                .chain(list[0].aliases.iter().map(String::as_str))
+                .find(|a| is_cve(a));
+            if let Some(c) = cve {
+                v["cve"] = json!(c);
+            }
+            let others: Vec<Value> = std::iter::once(*id)
+                .chain(list[0].aliases.iter().map(String::as_str))
+                .filter(|a| Some(*a) != cve)
+                .map(|a| json!({ "system_name": a.split('-').next().unwrap_or("OSV"), "text": a }))
+                .collect();
+            if !others.is_empty() {
+                v["ids"] = Value::Array(others);
+            }
+            // The VEX profile: every affected product needs an action, every not-affected one an impact statement.
+            let remediations: Vec<Value> = list
+                .iter()
+                .filter(|s| s.status == VexStatus::Affected)
+                .map(|s| {
+                    let (category, details) = match &s.detail {
+                        Some(d) if d.starts_with("upgrade") => ("vendor_fix", d.clone()),
+                        Some(d) => ("mitigation", d.clone()),
+                        None => ("none_available", "No fixed version is known yet.".to_string()),
+                    };
+                    json!({ "category": category, "details": details, "product_ids": [pid(&s.product)] })
+                })
+                .collect();
+            if !remediations.is_empty() {
+                v["remediations"] = Value::Array(remediations);
+            }
+            let flags: Vec<Value> = list
+                .iter()
+                .filter(|s| s.status == VexStatus::NotAffected)
+                .map(|s| {
+                    let label = s
+                        .justification
+                        .as_deref()
+                        .and_then(csaf_flag)
+                        .unwrap_or("vulnerable_code_not_present");
+                    json!({ "label": label, "product_ids": [pid(&s.product)] })
+                })
+                .collect();
+            if !flags.is_empty() {
+                v["flags"] = Value::Array(flags);
+            }
+            v
+        })
+        .collect();
+    let ids: Vec<String> = statements
+        .iter()
+        .map(|s| format!("{}|{}|{:?}", s.vulnerability, s.product, s.status))
+        .collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let date = rfc3339(timestamp);
+    json!({
+        "document": {
+            "category": "csaf_vex",
+            "csaf_version": "2.0",
+            "publisher": { "category": "vendor", "name": publisher.name, "namespace": publisher.namespace },
+            "title": title,
+            "tracking": {
+                "id": format!("proven-{}", content_id(&refs)),
+                "status": "final",
+                "version": "1",
+                "initial_release_date": date,
+                "current_release_date": date,
+                "revision_history": [{ "date": date, "number": "1", "summary": "Generated by proven ci." }],
+                "generator": { "engine": { "name": "proven", "version": env!("CARGO_PKG_VERSION") } },
+            },
+        },
+        "product_tree": { "full_product_names": full_product_names },
+        "vulnerabilities": vulnerabilities,
+    })
+}
+
+fn is_cve(id: &str) -> bool {
+    let mut parts = id.splitn(3, '-');
+    parts.next() == Some("CVE")
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// CSAF flag labels are the OpenVEX justifications.
+fn csaf_flag(j: &str) -> Option<&'static str> {
+    Some(match j {
+        "component_not_present" => "component_not_present",
+        "vulnerable_code_not_present" | "code_not_present" => "vulnerable_code_not_present",
+        "vulnerable_code_not_in_execute_path" | "code_not_reachable" => {
+            "vulnerable_code_not_in_execute_path"
+        }
+        "vulnerable_code_cannot_be_controlled_by_adversary" => {
+            "vulnerable_code_cannot_be_controlled_by_adversary"
+        }
+        "inline_mitigations_already_exist" | "protected_by_mitigating_control" => {
+            "inline_mitigations_already_exist"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod csaf_tests {
+    use super::*;
+
+    #[test]
+    fn csaf_vex_profile_statements() {
+        let st = vec![
+            Statement {
+                vulnerability: "CVE-2024-0001".into(),
+                aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
+                product: "pkg:npm/a@1.0.0".into(),
+                status: VexStatus::Affected,
+                justification: None,
+                detail: Some("upgrade to 1.0.1".into()),
+            },
+            Statement {
+                vulnerability: "CVE-2024-0001".into(),
+                aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
+                product: "pkg:npm/b@2.0.0".into(),
+                status: VexStatus::NotAffected,
+                justification: Some("vulnerable_code_not_in_execute_path".into()),
+                detail: None,
+            },
+        ];
+        let p = Publisher {
+            name: "Acme".into(),
+            namespace: "https://acme.example".into(),
+        };
+        let doc = csaf(&st, &p, "Acme router VEX", 0);
+        let v = &doc["vulnerabilities"][0];
+        assert_eq!(v["cve"], "CVE-2024-0001");
+        assert_eq!(v["ids"][0]["text"], "GHSA-aaaa-bbbb-cccc");
+        assert_eq!(v["product_status"]["known_affected"][0], "CSAFPID-0001");
+        assert_eq!(v["product_status"]["known_not_affected"][0], "CSAFPID-0002");
+        assert_eq!(v["remediations"][0]["category"], "vendor_fix");
+        assert_eq!(
+            v["flags"][0]["label"],
+            "vulnerable_code_not_in_execute_path"
+        );
+        assert!(is_cve("CVE-2021-44228") && !is_cve("CVE-21-1") && !is_cve("GHSA-x"));
+    }
+}

@@ -17,6 +17,7 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     pub vex: Vex,
     pub scan: Scan,
+    pub compliance: crate::compliance::ComplianceConfig,
 }
 
 /// What the walk covers.

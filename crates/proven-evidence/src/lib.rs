@@ -2,6 +2,7 @@
 //! gate, and the evidence directory an auditor verifies.
 
 pub mod build;
+pub mod compliance;
 pub mod config;
 pub mod evidence;
 pub mod policy;

@@ -22,6 +22,8 @@ pub struct Decision {
     pub reasons: Vec<String>,
     /// Open findings that are reported but do not fail.
     pub warnings: Vec<String>,
+    /// Fingerprints of the findings that fail the gate.
+    pub failing: Vec<String>,
     pub waivers: Vec<WaiverUse>,
 }
 
@@ -114,10 +116,14 @@ pub fn decide(findings: &mut [Finding], config: &Config, today: i64) -> Decision
         }
     }
 
+    let mut failing = Vec::new();
     for f in findings.iter().filter(|f| f.status == Status::Open) {
         let line = describe(f);
         match fails(f, config) {
-            Some(why) => reasons.push(format!("{line}: {why}")),
+            Some(why) => {
+                reasons.push(format!("{line}: {why}"));
+                failing.push(f.fingerprint.clone());
+            }
             None => warnings.push(line),
         }
     }
@@ -130,6 +136,7 @@ pub fn decide(findings: &mut [Finding], config: &Config, today: i64) -> Decision
         outcome,
         reasons,
         warnings,
+        failing,
         waivers: uses,
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use proven_evidence::build::BuildInfo;
 use proven_evidence::evidence::{Evidence, RunInfo, Tool};
-use proven_evidence::{decide, Config, Outcome};
+use proven_evidence::{compliance, decide, vex, Config, Outcome};
 use proven_model::date::rfc3339;
 use proven_model::Finding;
 
@@ -63,6 +63,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
 
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
+    let mut scanners: Vec<String> = Vec::new();
+    if !args.sarif.is_empty() {
+        scanners.push("sarif-import".into());
+    }
     stages.time("sarif-import", || {
         for path in &args.sarif {
             let imported = std::fs::read(path)
@@ -83,12 +87,17 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         "application/json",
         serde_json::to_vec_pretty(&decision)?,
     );
-    let sarif = proven_evidence::sarif::write(&findings, env!("CARGO_PKG_VERSION"));
-    evidence.add(
-        "findings.sarif",
-        "application/sarif+json",
-        serde_json::to_vec_pretty(&sarif)?,
-    );
+    stages.time("reports", || {
+        write_reports(
+            &mut evidence,
+            &findings,
+            &config,
+            &decision,
+            &inventory,
+            &scanners,
+            started,
+        )
+    })?;
 
     let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
     let run = RunInfo {
@@ -157,6 +166,82 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         }
     }
     Ok(code)
+}
+
+/// Every report rendered from the same findings and decision.
+fn write_reports(
+    evidence: &mut Evidence,
+    findings: &[Finding],
+    config: &Config,
+    decision: &proven_evidence::Decision,
+    inventory: &proven_model::Inventory,
+    scanners: &[String],
+    timestamp: i64,
+) -> Result<()> {
+    let json = |v: &serde_json::Value| -> Result<Vec<u8>> { Ok(serde_json::to_vec_pretty(v)?) };
+    let version = env!("CARGO_PKG_VERSION");
+    evidence.add(
+        "findings.sarif",
+        "application/sarif+json",
+        json(&proven_evidence::sarif::write(findings, version))?,
+    );
+    let statements = vex::statements(findings);
+    let author = config
+        .product
+        .manufacturer
+        .name
+        .clone()
+        .unwrap_or_else(|| "Unknown manufacturer".into());
+    evidence.add(
+        "vex.openvex.json",
+        "application/json",
+        json(&vex::openvex(&statements, &author, timestamp))?,
+    );
+    evidence.add(
+        "vex.cdx.json",
+        "application/vnd.cyclonedx+json",
+        json(&vex::cyclonedx(findings, &statements, None, timestamp))?,
+    );
+    let publisher = vex::Publisher {
+        name: author.clone(),
+        namespace: config
+            .product
+            .manufacturer
+            .contact
+            .clone()
+            .filter(|c| c.starts_with("https://"))
+            .unwrap_or_else(|| "https://example.invalid".into()),
+    };
+    let title = format!(
+        "{} VEX",
+        config.product.name.as_deref().unwrap_or("Product")
+    );
+    evidence.add(
+        "vex.csaf.json",
+        "application/json",
+        json(&vex::csaf(&statements, &publisher, &title, timestamp))?,
+    );
+    let facts = compliance::Facts {
+        config,
+        findings,
+        decision,
+        inventory_complete: inventory.is_complete(),
+        components: inventory.components.len(),
+        sboms: ["sbom.cdx.json", "sbom.spdx.json", "inventory.json"]
+            .into_iter()
+            .filter(|f| evidence.get(f).is_some())
+            .map(String::from)
+            .collect(),
+        vulnerabilities_checked: scanners.iter().any(|s| s == "vulnerabilities"),
+        scanners: scanners.to_vec(),
+    };
+    let matrix = compliance::matrix(&facts);
+    evidence.add(
+        "compliance.json",
+        "application/json",
+        serde_json::to_vec_pretty(&matrix)?,
+    );
+    Ok(())
 }
 
 fn append(path: &Path, text: &str) -> Result<()> {

@@ -6,6 +6,7 @@ pub mod compliance;
 pub mod config;
 pub mod evidence;
 pub mod policy;
+pub mod report;
 pub mod sarif;
 pub mod verify;
 pub mod vex;

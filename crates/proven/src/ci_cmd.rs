@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use proven_evidence::build::BuildInfo;
 use proven_evidence::evidence::{Evidence, RunInfo, Tool};
-use proven_evidence::{compliance, decide, vex, Config, Outcome};
+use proven_evidence::{compliance, decide, report, vex, Config, Outcome};
 use proven_model::date::rfc3339;
 use proven_model::Finding;
 
@@ -61,6 +61,7 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         Ok(())
     })?;
 
+    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut scanners: Vec<String> = Vec::new();
@@ -88,24 +89,24 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         serde_json::to_vec_pretty(&decision)?,
     );
     stages.time("reports", || {
-        write_reports(
-            &mut evidence,
-            &findings,
-            &config,
-            &decision,
-            &inventory,
-            &scanners,
-            started,
-        )
+        let results = Results {
+            findings: &findings,
+            config: &config,
+            decision: &decision,
+            inventory: &inventory,
+            scanners: &scanners,
+            build: &build,
+            timestamp: started,
+        };
+        write_reports(&mut evidence, &results)
     })?;
 
-    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
     let run = RunInfo {
         tool: Tool {
             name: "proven".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        build,
+        build: build.clone(),
         started: rfc3339(started),
         finished: rfc3339(now()),
         database: None,
@@ -168,16 +169,28 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     Ok(code)
 }
 
-/// Every report rendered from the same findings and decision.
-fn write_reports(
-    evidence: &mut Evidence,
-    findings: &[Finding],
-    config: &Config,
-    decision: &proven_evidence::Decision,
-    inventory: &proven_model::Inventory,
-    scanners: &[String],
+/// What one run found and decided: the input of every report.
+struct Results<'a> {
+    findings: &'a [Finding],
+    config: &'a Config,
+    decision: &'a proven_evidence::Decision,
+    inventory: &'a proven_model::Inventory,
+    scanners: &'a [String],
+    build: &'a BuildInfo,
     timestamp: i64,
-) -> Result<()> {
+}
+
+/// Every report rendered from the same findings and decision.
+fn write_reports(evidence: &mut Evidence, r: &Results<'_>) -> Result<()> {
+    let Results {
+        findings,
+        config,
+        decision,
+        inventory,
+        scanners,
+        build,
+        timestamp,
+    } = *r;
     let json = |v: &serde_json::Value| -> Result<Vec<u8>> { Ok(serde_json::to_vec_pretty(v)?) };
     let version = env!("CARGO_PKG_VERSION");
     evidence.add(
@@ -241,6 +254,17 @@ fn write_reports(
         "application/json",
         serde_json::to_vec_pretty(&matrix)?,
     );
+    let html = report::render(&report::ReportInput {
+        config,
+        inventory,
+        findings,
+        decision,
+        matrix: &matrix,
+        build,
+        generated: &rfc3339(timestamp),
+        tool_version: version,
+    });
+    evidence.add("report.html", "text/html", html.into_bytes());
     Ok(())
 }
 

@@ -5,6 +5,7 @@ pub mod build;
 pub mod compliance;
 pub mod config;
 pub mod evidence;
+pub mod junit;
 pub mod policy;
 pub mod report;
 pub mod sarif;

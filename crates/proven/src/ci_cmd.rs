@@ -121,6 +121,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         (Outcome::Passed, false) => Code::Incomplete,
         (Outcome::Passed, true) => Code::Passed,
     };
+    if let Some(path) = &args.junit {
+        let xml = proven_evidence::junit::render(&findings, &decision, complete);
+        std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let mut summary = String::new();
     let verdict = match code {
         Code::Passed => "PASSED",
@@ -163,7 +167,8 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     print!("{summary}");
     if args.format == CiFormat::Github {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-            append(Path::new(&path), &format!("```\n{summary}```\n"))?;
+            let md = markdown(verdict, &inventory, &findings, &decision, &args.out);
+            append(Path::new(&path), &md)?;
         }
     }
     Ok(code)
@@ -266,6 +271,40 @@ fn write_reports(evidence: &mut Evidence, r: &Results<'_>) -> Result<()> {
     });
     evidence.add("report.html", "text/html", html.into_bytes());
     Ok(())
+}
+
+/// The GitHub job summary: verdict, counts, why it fails.
+fn markdown(
+    verdict: &str,
+    inventory: &proven_model::Inventory,
+    findings: &[Finding],
+    decision: &proven_evidence::Decision,
+    out: &Path,
+) -> String {
+    use proven_model::{SeverityLevel, Status};
+    let mut md = format!("## proven ci: {verdict}\n\n");
+    md.push_str(&format!(
+        "{} components from {} manifests. Evidence: `{}`\n\n| severity | open | waived or VEX |\n|---|---:|---:|\n",
+        inventory.components.len(),
+        inventory.manifests.len(),
+        out.display()
+    ));
+    for level in SeverityLevel::ALL {
+        let of_level = findings.iter().filter(|f| f.severity.level == level);
+        let open = of_level
+            .clone()
+            .filter(|f| f.status == Status::Open)
+            .count();
+        let settled = of_level.count() - open;
+        md.push_str(&format!("| {level} | {open} | {settled} |\n"));
+    }
+    if !decision.reasons.is_empty() {
+        md.push_str("\n### Why it fails\n\n");
+        for r in &decision.reasons {
+            md.push_str(&format!("- {}\n", r.replace('|', "\\|")));
+        }
+    }
+    md
 }
 
 fn append(path: &Path, text: &str) -> Result<()> {

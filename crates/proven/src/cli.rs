@@ -46,6 +46,9 @@ pub struct CiArgs {
     pub sarif: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
+    /// Also write the gate as JUnit XML to this file, for CI dashboards.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Summary style on standard output.
     #[arg(long, value_enum, default_value_t = CiFormat::Text)]
     pub format: CiFormat,

@@ -190,3 +190,34 @@ fn ci_imports_sarif_and_fails_on_a_high_result() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn github_summary_and_junit() {
+    let t = Tree::new("ci-github");
+    t.file("Cargo.lock", LOCK);
+    let summary = t.0.join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_proven"))
+        .args([
+            "ci",
+            ".",
+            "--out",
+            "evidence",
+            "--format",
+            "github",
+            "--junit",
+            "junit.xml",
+        ])
+        .current_dir(&t.0)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = std::fs::read_to_string(&summary).expect("summary written");
+    assert!(md.starts_with("## proven ci: PASSED"), "{md}");
+    assert!(md.contains("| critical | 0 | 0 |"), "{md}");
+    let xml = std::fs::read_to_string(t.0.join("junit.xml")).expect("junit written");
+    assert!(
+        xml.contains("<testsuite name=\"proven ci\" tests=\"1\" failures=\"0\""),
+        "{xml}"
+    );
+}

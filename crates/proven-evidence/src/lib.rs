@@ -1,6 +1,7 @@
 //! The CI half of Proven after the scanners: configuration (`proven.toml`), waivers, the policy
 //! gate, and the evidence directory an auditor verifies.
 
+pub mod attest;
 pub mod build;
 pub mod compliance;
 pub mod config;

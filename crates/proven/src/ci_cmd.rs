@@ -11,7 +11,9 @@ use proven_evidence::{compliance, decide, report, vex, Config, Outcome};
 use proven_model::date::rfc3339;
 use proven_model::Finding;
 
-use crate::cli::{CiArgs, CiFormat, InitArgs, VerifyArgs};
+use proven_attest::{Algorithm, PublicKey, SigningKey};
+
+use crate::cli::{CiArgs, CiFormat, InitArgs, KeyGenerateArgs, VerifyArgs};
 use crate::exit::Code;
 
 /// Wall-clock time of each stage, printed in the summary and kept in the evidence.
@@ -45,6 +47,17 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         None => Config::default(),
     };
     let today = started.div_euclid(86_400);
+    // Keys and artifacts are read first: a typo should not cost a whole scan.
+    let key = signing_key(args)?;
+    let artifacts: Vec<(String, Vec<u8>)> = args
+        .subject
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p)
+                .with_context(|| format!("cannot read --subject {}", p.display()))?;
+            Ok((p.display().to_string(), bytes))
+        })
+        .collect::<Result<_>>()?;
     let mut stages = Stages::default();
     let mut evidence = Evidence::default();
 
@@ -101,6 +114,31 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         write_reports(&mut evidence, &results)
     })?;
 
+    let finished = now();
+    if let Some(key) = &key {
+        let config_bytes = config_path.as_ref().map(std::fs::read).transpose()?;
+        let config_name = config_path.as_ref().map(|p| p.display().to_string());
+        let input = proven_evidence::attest::SignInput {
+            findings: &findings,
+            decision: &decision,
+            build: &build,
+            config: config_name.as_deref().zip(config_bytes.as_deref()),
+            artifacts: &artifacts,
+            database: None,
+            started: &rfc3339(started),
+            finished: &rfc3339(finished),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            parameters: serde_json::json!({
+                "command": "proven ci",
+                "path": args.path.display().to_string(),
+                "config": config_name,
+                "sarif": args.sarif.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            }),
+        };
+        stages.time("sign", || {
+            proven_evidence::attest::sign(&mut evidence, key, &input)
+        })?;
+    }
     let run = RunInfo {
         tool: Tool {
             name: "proven".into(),
@@ -108,7 +146,7 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         },
         build: build.clone(),
         started: rfc3339(started),
-        finished: rfc3339(now()),
+        finished: rfc3339(finished),
         database: None,
     };
     stages
@@ -345,8 +383,70 @@ pub fn init(args: &InitArgs) -> Result<Code> {
     Ok(Code::Passed)
 }
 
+/// The signing key from `--sign-key`, else from `PROVEN_SIGNING_KEY`, else none.
+fn signing_key(args: &CiArgs) -> Result<Option<SigningKey>> {
+    if let Some(path) = &args.sign_key {
+        return Ok(Some(SigningKey::from_file(path)?));
+    }
+    if std::env::var_os("PROVEN_SIGNING_KEY").is_some() {
+        return Ok(Some(SigningKey::from_env("PROVEN_SIGNING_KEY", &|k| {
+            std::env::var(k).ok()
+        })?));
+    }
+    Ok(None)
+}
+
+pub fn key_generate(args: &KeyGenerateArgs) -> Result<Code> {
+    let algorithm = Algorithm::from_name(&args.algorithm).with_context(|| {
+        format!(
+            "unknown algorithm `{}`; expected ecdsa-p256 or ed25519",
+            args.algorithm
+        )
+    })?;
+    let key = SigningKey::generate(algorithm);
+    let public = args.out.with_extension("pub");
+    if public.exists() {
+        bail!(
+            "{} exists; remove it or choose another --out",
+            public.display()
+        );
+    }
+    key.write_pkcs8_pem(&args.out)?;
+    std::fs::write(&public, key.public_key().to_pem())
+        .with_context(|| format!("cannot write {}", public.display()))?;
+    eprintln!(
+        "wrote {} (private, keep it secret) and {} (public); key id {}",
+        args.out.display(),
+        public.display(),
+        key.public_key().keyid()
+    );
+    Ok(Code::Passed)
+}
+
 pub fn verify(args: &VerifyArgs) -> Result<Code> {
-    let (files, problems) = proven_evidence::verify::verify_dir(&args.dir);
+    let (files, mut problems): (_, Vec<String>) = {
+        let (f, p) = proven_evidence::verify::verify_dir(&args.dir);
+        (f, p.iter().map(ToString::to_string).collect())
+    };
+    let mut verified = 0;
+    if let Some(key_path) = &args.key {
+        let key = PublicKey::from_file(key_path)?;
+        let has = |f: &str| files.iter().any(|e| e.path == f);
+        let required = proven_evidence::attest::required_predicates(
+            has("sbom.cdx.json"),
+            has("vulnerabilities.json"),
+        );
+        let options = proven_attest::VerifyOptions {
+            artifacts_root: args.artifacts.as_deref(),
+            required_predicates: &required,
+        };
+        let report = proven_attest::verify_attestations(&args.dir, &key, &options);
+        verified = report.verified.len();
+        problems.extend(report.problems.iter().map(ToString::to_string));
+        for a in &report.unchecked_artifacts {
+            eprintln!("note: artifact {a} was not checked (give --artifacts DIR)");
+        }
+    }
     for p in &problems {
         println!("FAIL {p}");
     }
@@ -356,6 +456,9 @@ pub fn verify(args: &VerifyArgs) -> Result<Code> {
             files.len(),
             args.dir.join("manifest.json").display()
         );
+        if args.key.is_some() {
+            println!("OK {verified} attestations signed by the key; every subject digest matches");
+        }
         Ok(Code::Passed)
     } else {
         eprintln!(

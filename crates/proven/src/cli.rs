@@ -22,12 +22,37 @@ pub enum Command {
     Init(InitArgs),
     /// Check an evidence directory: every file against the manifest (and signatures, when signed).
     Verify(VerifyArgs),
+    /// Signing keys for the evidence.
+    #[command(subcommand)]
+    Key(KeyCommand),
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The evidence directory written by `proven ci`.
     pub dir: PathBuf,
+    /// Public key (PEM) the attestations must be signed with.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// Folder the `--subject` build artifacts are looked up in (their names are relative to it).
+    #[arg(long, value_name = "DIR")]
+    pub artifacts: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key pair: PKCS#8 private key and SPKI public key, both PEM.
+    Generate(KeyGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// ecdsa-p256 (cosign's default) or ed25519.
+    #[arg(long, default_value = "ecdsa-p256")]
+    pub algorithm: String,
+    /// Private key file to write; the public key goes beside it with the extension `.pub`.
+    #[arg(long, short = 'o', default_value = "proven.key")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +71,13 @@ pub struct CiArgs {
     pub sarif: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
+    /// Sign the evidence with this private key (PEM); the key may instead be given, as PEM text, in
+    /// the environment variable PROVEN_SIGNING_KEY.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// A build artifact to name as a subject of the attestations (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub subject: Vec<PathBuf>,
     /// Also write the gate as JUnit XML to this file, for CI dashboards.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         cli::Command::Ci(args) => ci_cmd::run(&args),
         cli::Command::Init(args) => ci_cmd::init(&args),
         cli::Command::Verify(args) => ci_cmd::verify(&args),
+        cli::Command::Key(cli::KeyCommand::Generate(args)) => ci_cmd::key_generate(&args),
     };
     match result {
         Ok(code) => code.into(),

@@ -221,3 +221,78 @@ fn github_summary_and_junit() {
         "{xml}"
     );
 }
+
+#[test]
+fn signed_evidence_verifies_with_the_key_and_names_tampering() {
+    let t = Tree::new("ci-signed");
+    t.file("Cargo.lock", LOCK).file("dist/app.bin", "binary");
+    assert_eq!(
+        proven(&["key", "generate", "-o", "k.key"], &t.0)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        proven(
+            &[
+                "key",
+                "generate",
+                "--algorithm",
+                "ed25519",
+                "-o",
+                "other.key"
+            ],
+            &t.0
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let out = proven(
+        &[
+            "ci",
+            ".",
+            "--out",
+            "ev",
+            "--sign-key",
+            "k.key",
+            "--subject",
+            "dist/app.bin",
+        ],
+        &t.0,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(t
+        .0
+        .join("ev/attestations/provenance.sigstore.json")
+        .exists());
+    let ok = proven(
+        &["verify", "ev", "--key", "k.pub", "--artifacts", "."],
+        &t.0,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stdout));
+    assert!(
+        text(&ok.stdout).contains("attestations signed by the key"),
+        "{}",
+        text(&ok.stdout)
+    );
+    let wrong = proven(&["verify", "ev", "--key", "other.pub"], &t.0);
+    assert_eq!(wrong.status.code(), Some(1), "another key must not verify");
+    t.file("dist/app.bin", "tampered");
+    let bad = proven(
+        &["verify", "ev", "--key", "k.pub", "--artifacts", "."],
+        &t.0,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stdout).contains("dist/app.bin"),
+        "{}",
+        text(&bad.stdout)
+    );
+}

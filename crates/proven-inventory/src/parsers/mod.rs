@@ -3,6 +3,8 @@
 use proven_model::{Component, Diagnostic, Ecosystem};
 
 mod cargo;
+mod gemfile_lock;
+mod go_mod;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -92,7 +94,7 @@ pub struct ParserDef {
 }
 
 /// Every supported format, in the order they are tried.
-pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER];
+pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER, &go_mod::PARSER, &gemfile_lock::PARSER];
 
 /// The parser for a file name, if any.
 pub fn find_parser(file_name: &str) -> Option<&'static ParserDef> {

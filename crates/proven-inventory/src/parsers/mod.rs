@@ -3,6 +3,7 @@
 use proven_model::{Component, Diagnostic, Ecosystem};
 
 mod cargo;
+mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
 
@@ -94,7 +95,12 @@ pub struct ParserDef {
 }
 
 /// Every supported format, in the order they are tried.
-pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER, &go_mod::PARSER, &gemfile_lock::PARSER];
+pub static PARSERS: &[&ParserDef] = &[
+    &cargo::PARSER,
+    &go_mod::PARSER,
+    &gemfile_lock::PARSER,
+    &composer_lock::PARSER,
+];
 
 /// The parser for a file name, if any.
 pub fn find_parser(file_name: &str) -> Option<&'static ParserDef> {

@@ -6,6 +6,7 @@ mod cargo;
 mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
+mod nuget_lock;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -100,6 +101,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &go_mod::PARSER,
     &gemfile_lock::PARSER,
     &composer_lock::PARSER,
+    &nuget_lock::PARSER,
 ];
 
 /// The parser for a file name, if any.

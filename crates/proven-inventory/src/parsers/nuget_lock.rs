@@ -21,6 +21,10 @@ pub(super) static PARSER: ParserDef = ParserDef {
     parse,
 };
 
+/// An entry whose dependencies are resolved after every framework is read: framework, local id,
+/// the entry, its line.
+type Pending<'a> = (&'a str, String, &'a Map<String, Value>, Option<u32>);
+
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     let doc: Value = serde_json::from_str(input.text)
         .map_err(|e| ParseFailure::json(&e, "a packages.lock.json object"))?;
@@ -52,7 +56,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     let mut cursor = 0;
     // framework → (name in lower case → local id); edges are resolved once all are read.
     let mut locked: HashMap<&str, HashMap<String, String>> = HashMap::new();
-    let mut pending: Vec<(&str, String, &Map<String, Value>, Option<u32>)> = Vec::new();
+    let mut pending: Vec<Pending<'_>> = Vec::new();
 
     for (framework, packages) in frameworks {
         let Some(packages) = packages.as_object() else {

@@ -6,6 +6,7 @@ mod cargo;
 mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
+mod gradle_lockfile;
 mod nuget_lock;
 
 /// What a parser is given: one file, already read and decoded.
@@ -102,6 +103,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &gemfile_lock::PARSER,
     &composer_lock::PARSER,
     &nuget_lock::PARSER,
+    &gradle_lockfile::PARSER,
 ];
 
 /// The parser for a file name, if any.

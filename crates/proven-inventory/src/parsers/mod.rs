@@ -8,6 +8,7 @@ mod gemfile_lock;
 mod go_mod;
 mod gradle_lockfile;
 mod nuget_lock;
+mod pom_xml;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -104,6 +105,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &composer_lock::PARSER,
     &nuget_lock::PARSER,
     &gradle_lockfile::PARSER,
+    &pom_xml::PARSER,
 ];
 
 /// The parser for a file name, if any.

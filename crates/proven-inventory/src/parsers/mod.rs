@@ -7,6 +7,7 @@ mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
 mod gradle_lockfile;
+mod mix_lock;
 mod nuget_lock;
 mod pom_xml;
 
@@ -106,6 +107,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &nuget_lock::PARSER,
     &gradle_lockfile::PARSER,
     &pom_xml::PARSER,
+    &mix_lock::PARSER,
 ];
 
 /// The parser for a file name, if any.

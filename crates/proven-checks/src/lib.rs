@@ -3,3 +3,4 @@
 
 pub mod mask;
 pub mod sarif_import;
+pub mod scanner;

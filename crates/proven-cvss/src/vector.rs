@@ -35,7 +35,7 @@ pub(crate) const fn optional(name: &'static str, values: &'static [&'static str]
 }
 
 /// For each metric of a table, in the table's order, the index of its value in
-/// [`MetricDef::values`], or `None` where the vector leaves it out.
+/// [`MetricDef::values`], or `None` where the vector leaves it out or gives Not Defined.
 pub(crate) type Values<const N: usize> = [Option<u8>; N];
 
 /// Reads the fields of `body` (the vector without its prefix) against `table`: every field a known
@@ -101,11 +101,17 @@ pub(crate) fn parse<const N: usize>(
             expected: join(table.iter().filter(|def| def.base).map(|def| def.name)),
         });
     }
+    // Not Defined, given or left out, is one value: vectors that differ only there are equal.
+    for (def, value) in table.iter().zip(values.iter_mut()) {
+        if !def.base && *value == Some(0) {
+            *value = None;
+        }
+    }
     Ok(values)
 }
 
-/// The value of metric `slot`: its index in the metric's values, the Not Defined index 0 where the
-/// vector leaves it out.
+/// The value of metric `slot`: its index in the metric's values, 0 (Not Defined) for an optional
+/// metric the vector does not define.
 pub(crate) fn get<const N: usize>(values: &Values<N>, slot: usize) -> usize {
     values[slot].map_or(0, usize::from)
 }
@@ -115,8 +121,7 @@ pub(crate) fn any_defined<const N: usize>(values: &Values<N>, slots: &[usize]) -
     slots.iter().any(|&slot| get(values, slot) != 0)
 }
 
-/// Writes the normalised vector: `prefix`, then every given metric in the table's order, leaving
-/// out optional metrics set to Not Defined.
+/// Writes the normalised vector: `prefix`, then every defined metric in the table's order.
 pub(crate) fn write<const N: usize>(
     f: &mut fmt::Formatter<'_>,
     prefix: &str,
@@ -127,9 +132,6 @@ pub(crate) fn write<const N: usize>(
     let mut first = true;
     for (def, value) in table.iter().zip(values) {
         let Some(index) = *value else { continue };
-        if !def.base && index == 0 {
-            continue;
-        }
         if !first {
             f.write_str("/")?;
         }

@@ -44,6 +44,11 @@ fn order_is_free_and_normalised() {
         cvss.to_string(),
         "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/RL:O"
     );
+    assert_eq!(
+        parse(&format!("{V40}/E:X/CR:X/U:X")),
+        parse(&format!("{V40}/U:X/CR:X"))
+    );
+    assert_eq!(parse(&format!("{V40}/E:X")), parse(V40));
     let cvss = parse("SA:N/CVSS:4.0/AV:N");
     assert!(
         matches!(cvss, Err(CvssError::UnknownMetric { .. })),

@@ -249,12 +249,10 @@ fn licenses<'a>(c: &Component, v17: bool, props: &mut Vec<Property<'a>>) -> Vec<
     match (declared, concluded) {
         (Some(d), Some(k)) if v17 => vec![expr(d, "declared"), expr(k, "concluded")],
         (Some(d), Some(k)) => {
-            if license::normalise(d).expression != license::normalise(k).expression {
-                props.push(Property {
-                    name: prop::DECLARED_LICENSE,
-                    value: license::normalise(d).expression,
-                });
-            }
+            props.push(Property {
+                name: prop::DECLARED_LICENSE,
+                value: license::normalise(d).expression,
+            });
             vec![expr(k, "concluded")]
         }
         (Some(d), None) => vec![expr(d, "declared")],

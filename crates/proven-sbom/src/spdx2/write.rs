@@ -40,7 +40,7 @@ struct Document<'a> {
 struct CreationInfo {
     created: String,
     creators: Vec<String>,
-    license_list_version: &'static str,
+    license_list_version: String,
 }
 
 #[derive(Serialize)]
@@ -450,7 +450,11 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
         creation_info: CreationInfo {
             created: util::rfc3339(meta.timestamp),
             creators,
-            license_list_version: license::LIST_VERSION,
+            // SPDX 2 wants `major.minor`.
+            license_list_version: license::LIST_VERSION
+                .rsplit_once('.')
+                .map_or(license::LIST_VERSION, |(mm, _)| mm)
+                .to_string(),
         },
         packages,
         relationships,

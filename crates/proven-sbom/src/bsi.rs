@@ -204,7 +204,9 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn is_rfc3339(s: &str) -> bool {
@@ -313,12 +315,7 @@ fn check_cyclonedx(doc: &Value, minor: u8) -> BsiReport {
     };
     let r = BsiLevel::Required;
     let a = BsiLevel::Additional;
-    check.document(
-        "SBOM format",
-        r,
-        "CycloneDX 1.6 or later",
-        minor >= 6,
-    );
+    check.document("SBOM format", r, "CycloneDX 1.6 or later", minor >= 6);
     check.document(
         "Creator of the SBOM",
         r,
@@ -446,7 +443,12 @@ fn check_cyclonedx(doc: &Value, minor: u8) -> BsiReport {
         "Source code URI",
         a,
         "externalReferences[type=source-distribution or vcs].url",
-        cs().map(|c| ext_ref(c, "source-distribution").chain(ext_ref(c, "vcs")).next().is_some()),
+        cs().map(|c| {
+            ext_ref(c, "source-distribution")
+                .chain(ext_ref(c, "vcs"))
+                .next()
+                .is_some()
+        }),
     );
     check.per_component(
         "URI of the deployable form",

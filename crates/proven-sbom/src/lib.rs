@@ -97,7 +97,10 @@ pub fn write(format: Format, inventory: &Inventory, meta: &SbomMeta) -> String {
 /// path), borrowed when it already has it.
 fn canonical(inventory: &Inventory) -> Cow<'_, Inventory> {
     let sorted = inventory.components.windows(2).all(|w| w[0].id < w[1].id)
-        && inventory.manifests.windows(2).all(|w| w[0].path <= w[1].path);
+        && inventory
+            .manifests
+            .windows(2)
+            .all(|w| w[0].path <= w[1].path);
     if sorted {
         return Cow::Borrowed(inventory);
     }

@@ -124,7 +124,8 @@ pub(crate) fn detect(bytes: &[u8], origin: &str) -> Result<Detected, SbomError> 
                 origin: origin.into(),
                 format: "SPDX",
                 version: v,
-                expected: "spdxVersion \"SPDX-2.3\" (older SPDX 2 documents: convert with pyspdxtools)",
+                expected:
+                    "spdxVersion \"SPDX-2.3\" (older SPDX 2 documents: convert with pyspdxtools)",
             }),
         };
     }

@@ -13,12 +13,12 @@
 //! (`archive`, `container` = structured; no `executable`). Manifests read are `software_File`s of
 //! purpose `manifest`, linked from the product by `hasDependencyManifest`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use proven_model::{Component, ComponentKind, Hash, HashAlg, Inventory, Scope};
+use proven_model::{Completeness, Component, ComponentKind, Hash, HashAlg, Inventory, Scope};
 
 use crate::license;
 use crate::spdx2::write::{meaningful, namespace, sanitise};
@@ -27,6 +27,128 @@ use crate::view::{self, ProductView};
 use crate::SbomMeta;
 
 const CREATION_INFO: &str = "_:creationinfo";
+
+/// Any node of the graph; absent fields are not written. Field order is the order written.
+#[derive(Serialize, Default)]
+struct Node {
+    #[serde(rename = "type")]
+    ty: &'static str,
+    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
+    blank_id: Option<&'static str>,
+    #[serde(rename = "spdxId", skip_serializing_if = "Option::is_none")]
+    spdx_id: Option<String>,
+    #[serde(rename = "creationInfo", skip_serializing_if = "Option::is_none")]
+    creation_info: Option<&'static str>,
+    #[serde(rename = "specVersion", skip_serializing_if = "Option::is_none")]
+    spec_version: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(rename = "createdBy", skip_serializing_if = "Vec::is_empty")]
+    created_by: Vec<String>,
+    #[serde(rename = "createdUsing", skip_serializing_if = "Vec::is_empty")]
+    created_using: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+    #[serde(rename = "externalIdentifier", skip_serializing_if = "Vec::is_empty")]
+    external_identifier: Vec<ExternalIdentifier>,
+    #[serde(
+        rename = "software_packageVersion",
+        skip_serializing_if = "Option::is_none"
+    )]
+    package_version: Option<String>,
+    #[serde(
+        rename = "software_packageUrl",
+        skip_serializing_if = "Option::is_none"
+    )]
+    package_url: Option<String>,
+    #[serde(
+        rename = "software_downloadLocation",
+        skip_serializing_if = "Option::is_none"
+    )]
+    download_location: Option<String>,
+    #[serde(
+        rename = "software_primaryPurpose",
+        skip_serializing_if = "Option::is_none"
+    )]
+    primary_purpose: Option<&'static str>,
+    #[serde(
+        rename = "software_additionalPurpose",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    additional_purpose: Vec<&'static str>,
+    #[serde(rename = "verifiedUsing", skip_serializing_if = "Vec::is_empty")]
+    verified_using: Vec<HashNode>,
+    #[serde(rename = "originatedBy", skip_serializing_if = "Vec::is_empty")]
+    originated_by: Vec<String>,
+    #[serde(
+        rename = "simplelicensing_licenseExpression",
+        skip_serializing_if = "Option::is_none"
+    )]
+    license_expression: Option<String>,
+    #[serde(
+        rename = "simplelicensing_licenseListVersion",
+        skip_serializing_if = "Option::is_none"
+    )]
+    license_list_version: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(rename = "relationshipType", skip_serializing_if = "Option::is_none")]
+    relationship_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    to: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completeness: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(rename = "software_sbomType", skip_serializing_if = "Vec::is_empty")]
+    sbom_type: Vec<&'static str>,
+    #[serde(rename = "profileConformance", skip_serializing_if = "Vec::is_empty")]
+    profile_conformance: Vec<&'static str>,
+    #[serde(rename = "dataLicense", skip_serializing_if = "Option::is_none")]
+    data_license: Option<String>,
+    #[serde(rename = "rootElement", skip_serializing_if = "Vec::is_empty")]
+    root_element: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    element: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ExternalIdentifier {
+    #[serde(rename = "type")]
+    ty: &'static str,
+    #[serde(rename = "externalIdentifierType")]
+    kind: &'static str,
+    identifier: String,
+}
+
+impl ExternalIdentifier {
+    fn new(kind: &'static str, identifier: String) -> Self {
+        ExternalIdentifier {
+            ty: "ExternalIdentifier",
+            kind,
+            identifier,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HashNode {
+    #[serde(rename = "type")]
+    ty: &'static str,
+    algorithm: &'static str,
+    #[serde(rename = "hashValue")]
+    hash_value: String,
+}
+
+#[derive(Serialize)]
+struct Document {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node>,
+}
 
 fn hash_alg(a: HashAlg) -> &'static str {
     match a {
@@ -38,12 +160,14 @@ fn hash_alg(a: HashAlg) -> &'static str {
     }
 }
 
-fn verified_using(hs: &[Hash]) -> Value {
-    Value::Array(
-        hs.iter()
-            .map(|h| json!({"type": "Hash", "algorithm": hash_alg(h.alg), "hashValue": h.value}))
-            .collect(),
-    )
+fn verified_using(hs: &[Hash]) -> Vec<HashNode> {
+    hs.iter()
+        .map(|h| HashNode {
+            ty: "Hash",
+            algorithm: hash_alg(h.alg),
+            hash_value: h.value.clone(),
+        })
+        .collect()
 }
 
 fn purpose(k: ComponentKind) -> &'static str {
@@ -58,7 +182,7 @@ fn purpose(k: ComponentKind) -> &'static str {
 
 struct Graph {
     ns: String,
-    nodes: Vec<Value>,
+    nodes: Vec<Node>,
     ids: BTreeMap<String, usize>,
     agents: BTreeMap<String, String>,
     licenses: BTreeMap<String, String>,
@@ -81,9 +205,9 @@ impl Graph {
         }
     }
 
-    fn push(&mut self, mut node: Map<String, Value>) {
-        node.insert("creationInfo".into(), CREATION_INFO.into());
-        self.nodes.push(Value::Object(node));
+    fn push(&mut self, mut node: Node) {
+        node.creation_info = Some(CREATION_INFO);
+        self.nodes.push(node);
     }
 
     /// The Organization element for a contact string, created once.
@@ -94,25 +218,20 @@ impl Graph {
         let c = Contact::parse(text);
         let label = c.label().unwrap_or(text).to_string();
         let id = self.id("Organization", &label);
-        let mut identifiers = Vec::new();
+        let mut external_identifier = Vec::new();
         if let Some(e) = &c.email {
-            identifiers.push(
-                json!({"type": "ExternalIdentifier", "externalIdentifierType": "email", "identifier": e}),
-            );
+            external_identifier.push(ExternalIdentifier::new("email", e.clone()));
         }
         if let Some(u) = &c.url {
-            identifiers.push(
-                json!({"type": "ExternalIdentifier", "externalIdentifierType": "urlScheme", "identifier": u}),
-            );
+            external_identifier.push(ExternalIdentifier::new("urlScheme", u.clone()));
         }
-        let mut node = Map::new();
-        node.insert("type".into(), "Organization".into());
-        node.insert("spdxId".into(), id.clone().into());
-        node.insert("name".into(), label.into());
-        if !identifiers.is_empty() {
-            node.insert("externalIdentifier".into(), Value::Array(identifiers));
-        }
-        self.push(node);
+        self.push(Node {
+            ty: "Organization",
+            spdx_id: Some(id.clone()),
+            name: Some(label),
+            external_identifier,
+            ..Node::default()
+        });
         self.agents.insert(text.to_string(), id.clone());
         id
     }
@@ -124,18 +243,13 @@ impl Graph {
             return id.clone();
         }
         let id = self.id("License", &expression);
-        let mut node = Map::new();
-        node.insert("type".into(), "simplelicensing_LicenseExpression".into());
-        node.insert("spdxId".into(), id.clone().into());
-        node.insert(
-            "simplelicensing_licenseExpression".into(),
-            expression.clone().into(),
-        );
-        node.insert(
-            "simplelicensing_licenseListVersion".into(),
-            license::LIST_VERSION.into(),
-        );
-        self.push(node);
+        self.push(Node {
+            ty: "simplelicensing_LicenseExpression",
+            spdx_id: Some(id.clone()),
+            license_expression: Some(expression.clone()),
+            license_list_version: Some(license::LIST_VERSION),
+            ..Node::default()
+        });
         self.licenses.insert(expression, id.clone());
         id
     }
@@ -143,66 +257,36 @@ impl Graph {
     fn relationship(
         &mut self,
         from: &str,
-        ty: &str,
+        ty: &'static str,
         to: Vec<String>,
-        completeness: Option<&str>,
-        scope: Option<&str>,
+        completeness: Option<&'static str>,
+        scope: Option<&'static str>,
     ) {
         self.relationships += 1;
         let id = format!("{}#Relationship-{}", self.ns, self.relationships);
-        let mut node = Map::new();
-        node.insert(
-            "type".into(),
-            if scope.is_some() {
+        self.push(Node {
+            ty: if scope.is_some() {
                 "LifecycleScopedRelationship"
             } else {
                 "Relationship"
-            }
-            .into(),
-        );
-        node.insert("spdxId".into(), id.into());
-        node.insert("from".into(), from.into());
-        node.insert("relationshipType".into(), ty.into());
-        node.insert("to".into(), to.into());
-        if let Some(c) = completeness {
-            node.insert("completeness".into(), c.into());
-        }
-        if let Some(s) = scope {
-            node.insert("scope".into(), s.into());
-        }
-        self.push(node);
+            },
+            spdx_id: Some(id),
+            from: Some(from.to_string()),
+            relationship_type: Some(ty),
+            to,
+            completeness,
+            scope,
+            ..Node::default()
+        });
     }
 }
 
 fn package(g: &mut Graph, c: &Component, id: &str) {
-    let mut node = Map::new();
-    node.insert("type".into(), "software_Package".into());
-    node.insert("spdxId".into(), id.into());
-    node.insert("name".into(), c.full_name().into());
-    if let Some(v) = &c.version {
-        node.insert("software_packageVersion".into(), v.clone().into());
-    }
-    if let Some(p) = &c.purl {
-        node.insert("software_packageUrl".into(), p.to_string().into());
-        node.insert(
-            "externalIdentifier".into(),
-            json!([{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl", "identifier": p.to_string()}]),
-        );
-    }
     let deployable = view::deployable(c);
-    if let Some(url) = deployable.as_ref().and_then(|d| d.url.clone()) {
-        node.insert("software_downloadLocation".into(), url.into());
-    } else if let Some(src) = c.source.as_deref().filter(|s| util::is_url(s)) {
-        node.insert("software_downloadLocation".into(), src.into());
-    }
-    node.insert("software_primaryPurpose".into(), purpose(c.kind).into());
-    if !c.hashes.is_empty() {
-        node.insert("verifiedUsing".into(), verified_using(&c.hashes));
-    }
-    if let Some(a) = c.author.as_deref() {
-        let agent = g.agent(a);
-        node.insert("originatedBy".into(), json!([agent]));
-    }
+    let download_location = deployable
+        .as_ref()
+        .and_then(|d| d.url.clone())
+        .or_else(|| c.source.clone().filter(|s| util::is_url(s)));
     let mut comment = Vec::new();
     if c.version.is_none() {
         if let Some(req) = &c.requirement {
@@ -212,30 +296,46 @@ fn package(g: &mut Graph, c: &Component, id: &str) {
     if let Some(l) = c.locations.first() {
         comment.push(format!("Declared in {l}."));
     }
-    if !comment.is_empty() {
-        node.insert("comment".into(), comment.join(" ").into());
-    }
-    g.push(node);
+    let originated_by = c
+        .author
+        .as_deref()
+        .map(|a| g.agent(a))
+        .into_iter()
+        .collect();
+    g.push(Node {
+        ty: "software_Package",
+        spdx_id: Some(id.to_string()),
+        name: Some(c.full_name()),
+        comment: (!comment.is_empty()).then(|| comment.join(" ")),
+        external_identifier: c
+            .purl
+            .iter()
+            .map(|p| ExternalIdentifier::new("packageUrl", p.to_string()))
+            .collect(),
+        package_version: c.version.clone(),
+        package_url: c.purl.as_ref().map(ToString::to_string),
+        download_location,
+        primary_purpose: Some(purpose(c.kind)),
+        verified_using: verified_using(&c.hashes),
+        originated_by,
+        ..Node::default()
+    });
 
     if let Some(d) = deployable {
         let file_id = g.id("File", &format!("{}/{}", c.id, d.filename));
-        let mut file = Map::new();
-        file.insert("type".into(), "software_File".into());
-        file.insert("spdxId".into(), file_id.clone().into());
-        file.insert("name".into(), d.filename.into());
-        if !c.hashes.is_empty() {
-            file.insert("verifiedUsing".into(), verified_using(&c.hashes));
-        }
-        file.insert("software_primaryPurpose".into(), "archive".into());
-        file.insert(
-            "software_additionalPurpose".into(),
-            json!(["archive", "container"]),
-        );
-        file.insert(
-            "comment".into(),
-            "software_additionalPurpose field is used to indicate the properties of BSI TR-03183-2: archive, structured (container), non-executable.".into(),
-        );
-        g.push(file);
+        g.push(Node {
+            ty: "software_File",
+            spdx_id: Some(file_id.clone()),
+            name: Some(d.filename),
+            comment: Some(
+                "software_additionalPurpose field is used to indicate the properties of BSI TR-03183-2: archive, structured (container), non-executable."
+                    .into(),
+            ),
+            primary_purpose: Some("archive"),
+            additional_purpose: vec!["archive", "container"],
+            verified_using: verified_using(&c.hashes),
+            ..Node::default()
+        });
         g.relationship(
             id,
             "hasDistributionArtifact",
@@ -258,7 +358,7 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
     let product = ProductView::new(inventory, meta);
     let mut g = Graph {
         ns: namespace(&product.name, uuid),
-        nodes: Vec::new(),
+        nodes: Vec::with_capacity(inventory.components.len() * 4 + 8),
         ids: BTreeMap::new(),
         agents: BTreeMap::new(),
         licenses: BTreeMap::new(),
@@ -272,30 +372,30 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
     };
     let creator_id = g.agent(&creator);
     let tool_id = g.id("Tool", &meta.tool_name);
-    let mut tool = Map::new();
-    tool.insert("type".into(), "Tool".into());
-    tool.insert("spdxId".into(), tool_id.clone().into());
-    tool.insert(
-        "name".into(),
-        format!("{} {}", meta.tool_name, meta.tool_version).into(),
-    );
-    g.push(tool);
+    g.push(Node {
+        ty: "Tool",
+        spdx_id: Some(tool_id.clone()),
+        name: Some(format!("{} {}", meta.tool_name, meta.tool_version)),
+        ..Node::default()
+    });
     let data_license = g.license("CC0-1.0");
 
     let product_id = g.id("product", &product.name);
-    let mut node = Map::new();
-    node.insert("type".into(), "software_Package".into());
-    node.insert("spdxId".into(), product_id.clone().into());
-    node.insert("name".into(), product.name.clone().into());
-    if let Some(v) = &product.version {
-        node.insert("software_packageVersion".into(), v.clone().into());
-    }
-    node.insert("software_primaryPurpose".into(), "application".into());
-    if let Some(m) = product.manufacturer.as_deref() {
-        let agent = g.agent(m);
-        node.insert("originatedBy".into(), json!([agent]));
-    }
-    g.push(node);
+    let originated_by = product
+        .manufacturer
+        .as_deref()
+        .map(|m| g.agent(m))
+        .into_iter()
+        .collect();
+    g.push(Node {
+        ty: "software_Package",
+        spdx_id: Some(product_id.clone()),
+        name: Some(product.name.clone()),
+        package_version: product.version.clone(),
+        primary_purpose: Some("application"),
+        originated_by,
+        ..Node::default()
+    });
     if let Some(l) = meaningful(product.license.as_deref()) {
         let l = g.license(l);
         g.relationship(&product_id, "hasDeclaredLicense", vec![l], None, None);
@@ -312,14 +412,14 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
 
     let complete = inventory.is_complete();
     let scope_of = |id: &str| inventory.component(id).map_or(Scope::Required, |c| c.scope);
-    let incomplete: std::collections::BTreeSet<&str> = inventory
+    let incomplete: BTreeSet<&str> = inventory
         .manifests
         .iter()
         .filter(|m| !m.completeness.is_complete())
         .flat_map(|m| m.components.iter().map(String::as_str))
         .collect();
-    let unlisted: std::collections::BTreeSet<&str> = view::unlisted(inventory).into_iter().collect();
-    let mut dependency_lists: Vec<(String, Vec<&str>, &str)> = vec![(
+    let unlisted: BTreeSet<&str> = view::unlisted(inventory).into_iter().collect();
+    let mut dependency_lists: Vec<(String, Vec<&str>, &'static str)> = vec![(
         product_id.clone(),
         product.depends_on.iter().map(String::as_str).collect(),
         if complete { "complete" } else { "incomplete" },
@@ -337,12 +437,11 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
     for (from, deps, completeness) in dependency_lists {
         let (dev, run): (Vec<&str>, Vec<&str>) =
             deps.into_iter().partition(|d| scope_of(d) == Scope::Dev);
-        let to: Vec<String> = run.iter().map(|d| spdx_of[d].clone()).collect();
-        if !to.is_empty() || dev.is_empty() {
-            let to = if to.is_empty() {
+        if !run.is_empty() || dev.is_empty() {
+            let to = if run.is_empty() {
                 vec!["NoneElement".to_string()]
             } else {
-                to
+                run.iter().map(|d| spdx_of[d].clone()).collect()
             };
             g.relationship(&from, "dependsOn", to, Some(completeness), None);
         }
@@ -361,27 +460,22 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
     let mut manifests = Vec::new();
     for m in &inventory.manifests {
         let id = g.id("manifest", &m.path);
-        let mut node = Map::new();
-        node.insert("type".into(), "software_File".into());
-        node.insert("spdxId".into(), id.clone().into());
-        node.insert("name".into(), m.path.clone().into());
-        if !m.hashes.is_empty() {
-            node.insert("verifiedUsing".into(), verified_using(&m.hashes));
-        }
-        node.insert("software_primaryPurpose".into(), "manifest".into());
         let completeness = match &m.completeness {
-            proven_model::Completeness::Complete => "complete".to_string(),
-            proven_model::Completeness::Incomplete(why) => format!("incomplete: {why}"),
+            Completeness::Complete => "complete".to_string(),
+            Completeness::Incomplete(why) => format!("incomplete: {why}"),
         };
-        node.insert(
-            "comment".into(),
-            format!(
+        g.push(Node {
+            ty: "software_File",
+            spdx_id: Some(id.clone()),
+            name: Some(m.path.clone()),
+            comment: Some(format!(
                 "Manifest read to make this SBOM: {} ({}), {} bytes, {completeness}.",
                 m.format, m.ecosystem, m.size
-            )
-            .into(),
-        );
-        g.push(node);
+            )),
+            primary_purpose: Some("manifest"),
+            verified_using: verified_using(&m.hashes),
+            ..Node::default()
+        });
         manifests.push(id);
     }
     if !manifests.is_empty() {
@@ -396,48 +490,45 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
 
     let sbom_id = format!("{}#sbom", g.ns);
     let document_id = format!("{}#document", g.ns);
-    let elements: Vec<Value> = g
-        .nodes
-        .iter()
-        .filter_map(|n| n.get("spdxId").cloned())
-        .collect();
-    let mut sbom = Map::new();
-    sbom.insert("type".into(), "software_Sbom".into());
-    sbom.insert("spdxId".into(), sbom_id.clone().into());
-    sbom.insert("name".into(), format!("SBOM of {}", product.name).into());
-    sbom.insert("software_sbomType".into(), json!(["source"]));
-    sbom.insert("rootElement".into(), json!([product_id]));
-    sbom.insert("element".into(), Value::Array(elements.clone()));
-    let mut document = Map::new();
-    document.insert("type".into(), "SpdxDocument".into());
-    document.insert("spdxId".into(), document_id.into());
-    document.insert("name".into(), product.name.clone().into());
-    document.insert(
-        "profileConformance".into(),
-        json!(["core", "software", "simpleLicensing"]),
-    );
-    document.insert("dataLicense".into(), data_license.into());
-    document.insert("rootElement".into(), json!([sbom_id]));
-    let mut all = elements;
-    all.push(sbom_id.clone().into());
-    document.insert("element".into(), Value::Array(all));
-    g.push(sbom);
-    g.push(document);
-
-    let mut graph = vec![json!({
-        "type": "CreationInfo",
-        "@id": CREATION_INFO,
-        "specVersion": "3.0.1",
-        "created": util::rfc3339(meta.timestamp),
-        "createdBy": [creator_id],
-        "createdUsing": [tool_id],
-    })];
-    graph.append(&mut g.nodes);
-    let doc = json!({
-        "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
-        "@graph": graph,
+    let elements: Vec<String> = g.nodes.iter().filter_map(|n| n.spdx_id.clone()).collect();
+    let mut all = elements.clone();
+    all.push(sbom_id.clone());
+    g.push(Node {
+        ty: "software_Sbom",
+        spdx_id: Some(sbom_id.clone()),
+        name: Some(format!("SBOM of {}", product.name)),
+        sbom_type: vec!["source"],
+        root_element: vec![product_id],
+        element: elements,
+        ..Node::default()
     });
-    let mut out = serde_json::to_string_pretty(&doc).expect("JSON values always serialize");
+    g.push(Node {
+        ty: "SpdxDocument",
+        spdx_id: Some(document_id),
+        name: Some(product.name.clone()),
+        profile_conformance: vec!["core", "software", "simpleLicensing"],
+        data_license: Some(data_license),
+        root_element: vec![sbom_id],
+        element: all,
+        ..Node::default()
+    });
+
+    let mut graph = Vec::with_capacity(g.nodes.len() + 1);
+    graph.push(Node {
+        ty: "CreationInfo",
+        blank_id: Some(CREATION_INFO),
+        spec_version: Some("3.0.1"),
+        created: Some(util::rfc3339(meta.timestamp)),
+        created_by: vec![creator_id],
+        created_using: vec![tool_id],
+        ..Node::default()
+    });
+    graph.append(&mut g.nodes);
+    let doc = Document {
+        context: "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+        graph,
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("the SPDX 3 model always serializes");
     out.push('\n');
     out
 }

@@ -47,7 +47,10 @@ impl ProductView {
         };
         let mut id = format!(
             "product:{name}{}",
-            version.as_deref().map(|v| format!("@{v}")).unwrap_or_default()
+            version
+                .as_deref()
+                .map(|v| format!("@{v}"))
+                .unwrap_or_default()
         );
         while inventory.component(&id).is_some() {
             id.push_str("#product");
@@ -68,49 +71,55 @@ impl ProductView {
 /// cycles nothing enters), so that every component is reachable from the product.
 fn top_level(inventory: &Inventory) -> BTreeSet<String> {
     let known = |id: &String| inventory.component(id).is_some();
-    let mut top: BTreeSet<String> = BTreeSet::new();
+    let mut top: BTreeSet<&str> = BTreeSet::new();
     for m in &inventory.manifests {
         match &m.root {
             Some(root) if known(root) => {
-                top.insert(root.clone());
+                top.insert(root);
             }
-            _ => top.extend(m.direct.iter().filter(|id| known(id)).cloned()),
+            _ => top.extend(m.direct.iter().filter(|id| known(id)).map(String::as_str)),
         }
     }
-    let mut reached = reach(inventory, &top);
+    let mut reached = BTreeSet::new();
+    reach(inventory, top.iter().copied(), &mut reached);
     let has_parent: BTreeSet<&str> = inventory
         .dependencies
         .values()
         .flatten()
         .map(String::as_str)
         .collect();
-    for c in &inventory.components {
-        if !reached.contains(c.id.as_str()) && !has_parent.contains(c.id.as_str()) {
-            top.insert(c.id.clone());
-        }
-    }
-    reached = reach(inventory, &top);
+    let orphans: Vec<&str> = inventory
+        .components
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|id| !reached.contains(id) && !has_parent.contains(id))
+        .collect();
+    top.extend(&orphans);
+    reach(inventory, orphans.into_iter(), &mut reached);
+    // Cycles that nothing outside them enters: enter each at its smallest id.
     for c in &inventory.components {
         if !reached.contains(c.id.as_str()) {
-            top.insert(c.id.clone());
-            let more = reach(inventory, &BTreeSet::from([c.id.clone()]));
-            reached.extend(more);
+            top.insert(&c.id);
+            reach(inventory, std::iter::once(c.id.as_str()), &mut reached);
         }
     }
-    top
+    top.into_iter().map(str::to_string).collect()
 }
 
-fn reach<'a>(inventory: &'a Inventory, from: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut stack: Vec<&str> = from.iter().map(String::as_str).collect();
+/// Adds to `seen` everything reachable from `from`.
+fn reach<'a>(
+    inventory: &'a Inventory,
+    from: impl Iterator<Item = &'a str>,
+    seen: &mut BTreeSet<&'a str>,
+) {
+    let mut stack: Vec<&str> = from.collect();
     while let Some(id) = stack.pop() {
-        if seen.insert(id.to_string()) {
+        if seen.insert(id) {
             if let Some(deps) = inventory.dependencies.get(id) {
                 stack.extend(deps.iter().map(String::as_str));
             }
         }
     }
-    seen
 }
 
 /// The file a component is delivered as, where it can be told from the inventory.

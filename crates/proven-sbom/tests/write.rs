@@ -12,9 +12,17 @@ use serde_json::Value;
 fn inventories() -> Vec<(&'static str, Inventory, SbomMeta)> {
     vec![
         ("cargo-lock v3", common::cargo_fixture("v3"), common::meta()),
-        ("cargo-lock v4", common::cargo_fixture("v4"), common::meta_with_product()),
+        (
+            "cargo-lock v4",
+            common::cargo_fixture("v4"),
+            common::meta_with_product(),
+        ),
         ("edge cases", common::edge_cases(), common::meta()),
-        ("edge cases, product", common::edge_cases(), common::meta_with_product()),
+        (
+            "edge cases, product",
+            common::edge_cases(),
+            common::meta_with_product(),
+        ),
         ("empty", Inventory::default(), common::meta()),
     ]
 }
@@ -88,21 +96,30 @@ fn cyclonedx_graph_is_closed() {
             let v: Value = serde_json::from_str(&write(format, &inv, &meta)).expect("JSON");
             let mut refs = BTreeSet::new();
             let mut collect = |c: &Value| {
-                let r = c["bom-ref"].as_str().expect("every component has a bom-ref");
+                let r = c["bom-ref"]
+                    .as_str()
+                    .expect("every component has a bom-ref");
                 assert!(refs.insert(r.to_string()), "{what}: bom-ref {r} twice");
             };
             collect(&v["metadata"]["component"]);
             let components = v["components"].as_array().expect("components");
             components.iter().for_each(&mut collect);
             for f in v["formulation"].as_array().into_iter().flatten() {
-                f["components"].as_array().expect("files").iter().for_each(&mut collect);
+                f["components"]
+                    .as_array()
+                    .expect("files")
+                    .iter()
+                    .for_each(&mut collect);
             }
             let deps = v["dependencies"].as_array().expect("dependencies");
             let mut in_graph = BTreeSet::new();
             for d in deps {
                 let r = d["ref"].as_str().expect("ref");
                 assert!(refs.contains(r), "{what}: dependency ref {r} names nothing");
-                assert!(in_graph.insert(r.to_string()), "{what}: two entries for {r}");
+                assert!(
+                    in_graph.insert(r.to_string()),
+                    "{what}: two entries for {r}"
+                );
                 for t in d["dependsOn"].as_array().expect("dependsOn, maybe empty") {
                     let t = t.as_str().expect("ref");
                     assert!(refs.contains(t), "{what}: {r} depends on unknown {t}");
@@ -110,10 +127,16 @@ fn cyclonedx_graph_is_closed() {
             }
             for c in components {
                 let r = c["bom-ref"].as_str().expect("ref");
-                assert!(in_graph.contains(r), "{what}: {r} has no dependencies entry");
+                assert!(
+                    in_graph.contains(r),
+                    "{what}: {r} has no dependencies entry"
+                );
             }
             let product = v["metadata"]["component"]["bom-ref"].as_str().expect("ref");
-            assert!(in_graph.contains(product), "{what}: the product is in the graph");
+            assert!(
+                in_graph.contains(product),
+                "{what}: the product is in the graph"
+            );
             let mut composed = BTreeSet::new();
             for c in v["compositions"].as_array().expect("compositions") {
                 for r in c["dependencies"].as_array().expect("refs") {
@@ -124,7 +147,10 @@ fn cyclonedx_graph_is_closed() {
             }
             for c in components {
                 let r = c["bom-ref"].as_str().expect("ref");
-                assert!(composed.contains(r), "{what}: no completeness stated for {r}");
+                assert!(
+                    composed.contains(r),
+                    "{what}: no completeness stated for {r}"
+                );
             }
             assert!(v.get("vulnerabilities").is_none());
         }
@@ -171,10 +197,16 @@ fn cyclonedx_carries_the_bsi_fields_the_inventory_has() {
     let v: Value =
         serde_json::from_str(&write(Format::CycloneDx16, &inv, &common::meta())).expect("JSON");
     assert_eq!(v["specVersion"], "1.6");
-    assert_eq!(v["metadata"]["manufacturer"]["contact"][0]["email"], "sbom@proven.example");
+    assert_eq!(
+        v["metadata"]["manufacturer"]["contact"][0]["email"],
+        "sbom@proven.example"
+    );
     assert_eq!(v["metadata"]["timestamp"], "2024-05-06T12:53:20Z");
     assert_eq!(v["metadata"]["tools"]["components"][0]["name"], "proven");
-    assert_eq!(v["metadata"]["component"]["name"], "demo", "the root crate names the product");
+    assert_eq!(
+        v["metadata"]["component"]["name"], "demo",
+        "the root crate names the product"
+    );
     let itoa = v["components"]
         .as_array()
         .expect("components")
@@ -185,7 +217,12 @@ fn cyclonedx_carries_the_bsi_fields_the_inventory_has() {
         .as_array()
         .expect("properties")
         .iter()
-        .map(|p| (p["name"].as_str().expect("name"), p["value"].as_str().expect("value")))
+        .map(|p| {
+            (
+                p["name"].as_str().expect("name"),
+                p["value"].as_str().expect("value"),
+            )
+        })
         .collect();
     for expected in [
         ("bsi:component:filename", "itoa-1.0.11.crate"),
@@ -195,14 +232,19 @@ fn cyclonedx_carries_the_bsi_fields_the_inventory_has() {
     ] {
         assert!(props.contains(&expected), "{expected:?} in {props:?}");
     }
-    assert_eq!(itoa["hashes"][0]["alg"], "SHA-256", "only the hash the lockfile has");
+    assert_eq!(
+        itoa["hashes"][0]["alg"], "SHA-256",
+        "only the hash the lockfile has"
+    );
     assert_eq!(itoa["hashes"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         itoa["externalReferences"][0]["url"],
         "https://static.crates.io/crates/itoa/itoa-1.0.11.crate"
     );
     assert_eq!(itoa["evidence"]["occurrences"][0]["location"], "Cargo.lock");
-    assert!(itoa["evidence"]["occurrences"][0]["line"].as_u64().is_some());
+    assert!(itoa["evidence"]["occurrences"][0]["line"]
+        .as_u64()
+        .is_some());
     let ryu = v["components"]
         .as_array()
         .expect("components")
@@ -246,14 +288,20 @@ fn licences_declared_and_concluded() {
     assert_eq!(lodash16["licenses"].as_array().map(Vec::len), Some(1));
     assert_eq!(lodash16["licenses"][0]["acknowledgement"], "concluded");
     let pad16 = find(&v16, "left-pad");
-    assert_eq!(pad16["licenses"][0]["expression"], "(MIT OR Apache-2.0) AND BSD-3-Clause");
+    assert_eq!(
+        pad16["licenses"][0]["expression"],
+        "(MIT OR Apache-2.0) AND BSD-3-Clause"
+    );
     let declared = pad16["properties"]
         .as_array()
         .expect("properties")
         .iter()
         .find(|p| p["name"] == "proven:declared-license")
         .expect("1.6 keeps the declared licence as a property");
-    assert!(declared["value"].as_str().expect("text").starts_with("LicenseRef-"));
+    assert!(declared["value"]
+        .as_str()
+        .expect("text")
+        .starts_with("LicenseRef-"));
     let go = find(&v16, "go-sdk");
     assert!(go.get("licenses").is_none(), "NOASSERTION is no licence");
 
@@ -270,7 +318,10 @@ fn licences_declared_and_concluded() {
     };
     assert_eq!(pkg("lodash")["licenseDeclared"], "MIT");
     assert_eq!(pkg("lodash")["licenseConcluded"], "MIT");
-    assert_eq!(pkg("github.com/Azure/go-sdk")["licenseConcluded"], "NOASSERTION");
+    assert_eq!(
+        pkg("github.com/Azure/go-sdk")["licenseConcluded"],
+        "NOASSERTION"
+    );
     assert_eq!(pkg("@babel/core")["licenseConcluded"], "NOASSERTION");
     let refs: BTreeSet<&str> = spdx["hasExtractedLicensingInfos"]
         .as_array()
@@ -278,16 +329,22 @@ fn licences_declared_and_concluded() {
         .iter()
         .map(|l| l["licenseId"].as_str().expect("id"))
         .collect();
-    let declared = pkg("left-pad")["licenseDeclared"].as_str().expect("expr").to_string();
-    assert!(refs.contains(declared.as_str()), "{declared} declared in {refs:?}");
+    let declared = pkg("left-pad")["licenseDeclared"]
+        .as_str()
+        .expect("expr")
+        .to_string();
+    assert!(
+        refs.contains(declared.as_str()),
+        "{declared} declared in {refs:?}"
+    );
     assert!(refs.contains("LicenseRef-UNLICENSED"));
 }
 
 #[test]
 fn spdx23_shape() {
     let inv = common::edge_cases();
-    let v: Value =
-        serde_json::from_str(&write(Format::Spdx23, &inv, &common::meta_with_product())).expect("JSON");
+    let v: Value = serde_json::from_str(&write(Format::Spdx23, &inv, &common::meta_with_product()))
+        .expect("JSON");
     assert!(v["documentNamespace"]
         .as_str()
         .expect("namespace")
@@ -302,10 +359,18 @@ fn spdx23_shape() {
     assert_eq!(unique.len(), ids.len(), "SPDXIDs unique");
     for id in &ids {
         assert!(id.starts_with("SPDXRef-"));
-        assert!(id[8..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'), "{id}");
+        assert!(
+            id[8..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'),
+            "{id}"
+        );
     }
     let rels = v["relationships"].as_array().expect("relationships");
-    let describes: Vec<&Value> = rels.iter().filter(|r| r["relationshipType"] == "DESCRIBES").collect();
+    let describes: Vec<&Value> = rels
+        .iter()
+        .filter(|r| r["relationshipType"] == "DESCRIBES")
+        .collect();
     assert_eq!(describes.len(), 1);
     for r in rels {
         for end in ["spdxElementId", "relatedSpdxElement"] {
@@ -320,26 +385,44 @@ fn spdx23_shape() {
         rels.iter().any(|r| {
             r["spdxElementId"].as_str().is_some_and(|x| x.contains(a))
                 && r["relationshipType"] == ty
-                && r["relatedSpdxElement"].as_str().is_some_and(|x| x.contains(b))
+                && r["relatedSpdxElement"]
+                    .as_str()
+                    .is_some_and(|x| x.contains(b))
         })
     };
     assert!(has("babel-core", "DEV_DEPENDENCY_OF", "acme-web-app"));
     assert!(has("left-pad", "OPTIONAL_DEPENDENCY_OF", "acme-web-app"));
     assert!(has("acme-web-app", "DEPENDS_ON", "lodash"));
-    assert!(has("gorilla-mux", "DEPENDS_ON", "NOASSERTION"), "incomplete manifest");
+    assert!(
+        has("gorilla-mux", "DEPENDS_ON", "NOASSERTION"),
+        "incomplete manifest"
+    );
     assert!(has("requests", "DEPENDS_ON", "NONE"), "complete leaf");
-    assert!(has("manifest-web-package-lock.json", "METAFILE_OF", "product"));
+    assert!(has(
+        "manifest-web-package-lock.json",
+        "METAFILE_OF",
+        "product"
+    ));
     let lodash = v["packages"]
         .as_array()
         .expect("packages")
         .iter()
         .find(|p| p["name"] == "lodash")
         .expect("lodash");
-    assert_eq!(lodash["externalRefs"][0]["referenceLocator"], "pkg:npm/lodash@4.17.21");
-    assert_eq!(lodash["downloadLocation"], "https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz");
+    assert_eq!(
+        lodash["externalRefs"][0]["referenceLocator"],
+        "pkg:npm/lodash@4.17.21"
+    );
+    assert_eq!(
+        lodash["downloadLocation"],
+        "https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz"
+    );
     assert_eq!(lodash["packageFileName"], "lodash-4.17.21.tgz");
     assert_eq!(lodash["filesAnalyzed"], false);
-    assert_eq!(lodash["originator"], "Organization: John-David Dalton (john.david.dalton@gmail.com)");
+    assert_eq!(
+        lodash["originator"],
+        "Organization: John-David Dalton (john.david.dalton@gmail.com)"
+    );
 }
 
 #[test]
@@ -351,8 +434,10 @@ fn five_thousand_components_write_quickly() {
         let out = write(format, &inv, &meta);
         let took = start.elapsed();
         eprintln!("{format:?}: 5000 components, {} bytes, {took:?}", out.len());
-        // Generous for unoptimised test builds on a loaded 2-core machine; release is ~10x faster.
-        assert!(took.as_secs_f64() < 5.0, "{format:?} took {took:?}");
+        // Unoptimised builds are some 10x slower than release; the bound only catches a blow-up
+        // (quadratic work), the release figures are in the crate documentation.
+        let bound = if cfg!(debug_assertions) { 60.0 } else { 2.0 };
+        assert!(took.as_secs_f64() < bound, "{format:?} took {took:?}");
     }
 }
 
@@ -368,15 +453,21 @@ fn dump_for_independent_validators() {
     std::fs::create_dir_all(&dir).expect("dump dir");
     for (what, inv, meta) in inventories() {
         for &format in Format::ALL {
-            let stem: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+            let stem: String = what
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
             let suffix = match format {
                 Format::CycloneDx16 => "-1.6.cdx.json",
                 Format::CycloneDx17 => "-1.7.cdx.json",
                 Format::Spdx23 => ".spdx.json",
                 Format::Spdx3 => ".spdx3.json",
             };
-            std::fs::write(dir.join(format!("{stem}{suffix}")), write(format, &inv, &meta))
-                .expect("write");
+            std::fs::write(
+                dir.join(format!("{stem}{suffix}")),
+                write(format, &inv, &meta),
+            )
+            .expect("write");
         }
     }
 }

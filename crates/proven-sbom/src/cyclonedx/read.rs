@@ -215,11 +215,7 @@ fn kind(ty: &str) -> ComponentKind {
 }
 
 /// Property names the writer derives again, so they are not kept as free properties.
-const DERIVED: &[&str] = &[
-    prop::REQUIREMENT,
-    prop::ECOSYSTEM,
-    prop::DECLARED_LICENSE,
-];
+const DERIVED: &[&str] = &[prop::REQUIREMENT, prop::ECOSYSTEM, prop::DECLARED_LICENSE];
 
 struct Reader<'a> {
     origin: &'a str,
@@ -427,7 +423,10 @@ pub(crate) fn read(bytes: &[u8], origin: &str, minor: u8) -> Result<Inventory, S
         r.component(c, &format!("components[{i}]"));
     }
     let restored = proven_manifests(&bom, &r.refs);
-    let product = match (&restored, bom.metadata.as_ref().and_then(|m| m.component.as_ref())) {
+    let product = match (
+        &restored,
+        bom.metadata.as_ref().and_then(|m| m.component.as_ref()),
+    ) {
         (None, Some(p)) if !p.name.is_empty() => Some(r.component(p, "metadata.component")),
         _ => None,
     };
@@ -449,11 +448,17 @@ pub(crate) fn read(bytes: &[u8], origin: &str, minor: u8) -> Result<Inventory, S
         for to in &d.depends_on {
             match r.refs.get(to) {
                 Some(to) => {
-                    dependencies.entry(from.clone()).or_default().insert(to.clone());
+                    dependencies
+                        .entry(from.clone())
+                        .or_default()
+                        .insert(to.clone());
                 }
                 None => r.diagnostics.push(Diagnostic::warning(
                     Location::file(origin),
-                    format!("dependencies: {:?} depends on {to:?}, which names no component", d.reference),
+                    format!(
+                        "dependencies: {:?} depends on {to:?}, which names no component",
+                        d.reference
+                    ),
                 )),
             }
         }

@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use proven_model::{Component, ComponentKind, Completeness, Hash, Inventory, Manifest, Scope};
+use proven_model::{Completeness, Component, ComponentKind, Hash, Inventory, Manifest, Scope};
 
 use crate::license;
 use crate::util::{self, Contact};
@@ -541,7 +541,8 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, v17: bool, uuid: &st
         compositions,
         formulation,
     };
-    let mut out = serde_json::to_string_pretty(&bom).expect("the CycloneDX model always serializes");
+    let mut out =
+        serde_json::to_string_pretty(&bom).expect("the CycloneDX model always serializes");
     out.push('\n');
     out
 }

@@ -89,8 +89,14 @@ pub(crate) fn license_ref(text: &str) -> String {
 
 #[derive(Debug)]
 enum Expr {
-    Id { id: String, plus: bool },
-    With { license: Box<Expr>, exception: String },
+    Id {
+        id: String,
+        plus: bool,
+    },
+    With {
+        license: Box<Expr>,
+        exception: String,
+    },
     And(Vec<Expr>),
     Or(Vec<Expr>),
 }
@@ -343,7 +349,13 @@ mod tests {
 
     #[test]
     fn garbage_becomes_one_license_ref() {
-        for text in ["MIT/Apache-2.0", "MIT OR", "(MIT", "Ünïcode licence", "MIT WITH Foo"] {
+        for text in [
+            "MIT/Apache-2.0",
+            "MIT OR",
+            "(MIT",
+            "Ünïcode licence",
+            "MIT WITH Foo",
+        ] {
             let l = normalise(text);
             assert!(l.expression.starts_with("LicenseRef-"), "{text}");
             assert!(!l.expression.contains(' '), "{text}");

@@ -217,8 +217,11 @@ pub(crate) fn read(bytes: &[u8], origin: &str) -> Result<Inventory, SbomError> {
             "DEPENDS_ON" | "CONTAINS" | "STATIC_LINK" | "DYNAMIC_LINK" => {
                 (a, b, EdgeKind::Required)
             }
-            "DEPENDENCY_OF" | "CONTAINED_BY" | "RUNTIME_DEPENDENCY_OF"
-            | "BUILD_DEPENDENCY_OF" | "PROVIDED_DEPENDENCY_OF" => (b, a, EdgeKind::Required),
+            "DEPENDENCY_OF"
+            | "CONTAINED_BY"
+            | "RUNTIME_DEPENDENCY_OF"
+            | "BUILD_DEPENDENCY_OF"
+            | "PROVIDED_DEPENDENCY_OF" => (b, a, EdgeKind::Required),
             "OPTIONAL_DEPENDENCY_OF" => (b, a, EdgeKind::Optional),
             "DEV_DEPENDENCY_OF" | "TEST_DEPENDENCY_OF" => (b, a, EdgeKind::Dev),
             _ => continue,

@@ -284,7 +284,11 @@ fn package<'a>(c: &'a Component, spdxid: String, licenses: &mut LicenseRefs) -> 
         version_info: c.version.as_deref(),
         package_file_name: view::deployable(c).map(|d| d.filename),
         supplier: "NOASSERTION",
-        originator: c.author.as_deref().map(actor).filter(|a| a != "NOASSERTION"),
+        originator: c
+            .author
+            .as_deref()
+            .map(actor)
+            .filter(|a| a != "NOASSERTION"),
         download_location: download_location(c),
         files_analyzed: false,
         checksums: checksums(&c.hashes),

@@ -279,7 +279,9 @@ pub fn edge_cases() -> Inventory {
         4,
     );
     unicode.author = Some("Zoë Ürlich".into());
-    unicode.properties.insert("proven:note".into(), "ünïcödé ✓".into());
+    unicode
+        .properties
+        .insert("proven:note".into(), "ünïcödé ✓".into());
     comps.push(unicode);
 
     let mut generic = Component::new(
@@ -300,7 +302,10 @@ pub fn edge_cases() -> Inventory {
     let mut edge = |a: &str, b: &str| {
         deps.entry(a.into()).or_default().insert(b.into());
     };
-    edge("pkg:npm/%40acme/web-app@1.0.0", "pkg:npm/%40babel/core@7.24.5");
+    edge(
+        "pkg:npm/%40acme/web-app@1.0.0",
+        "pkg:npm/%40babel/core@7.24.5",
+    );
     edge("pkg:npm/%40acme/web-app@1.0.0", "pkg:npm/lodash@4.17.21");
     edge("pkg:npm/%40acme/web-app@1.0.0", "pkg:npm/left-pad@1.3.0");
     edge("pkg:npm/%40babel/core@7.24.5", "pkg:npm/lodash@4.17.21");
@@ -326,7 +331,9 @@ pub fn edge_cases() -> Inventory {
             path: "svc/go.mod".into(),
             format: "go.mod".into(),
             ecosystem: Ecosystem::Go,
-            completeness: Completeness::Incomplete("go.sum is missing; indirect modules unknown".into()),
+            completeness: Completeness::Incomplete(
+                "go.sum is missing; indirect modules unknown".into(),
+            ),
             hashes: sha(0x11),
             size: 120,
             root: None,

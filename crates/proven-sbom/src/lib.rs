@@ -21,9 +21,10 @@ pub use bsi::{check_bsi, BsiField, BsiLevel, BsiReport};
 pub use read::{read, SbomError};
 
 /// An SBOM format we write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
-    /// CycloneDX 1.6 JSON.
+    /// CycloneDX 1.6 JSON, the default.
+    #[default]
     CycloneDx16,
     /// CycloneDX 1.7 JSON.
     CycloneDx17,

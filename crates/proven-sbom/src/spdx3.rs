@@ -518,7 +518,7 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
         ty: "CreationInfo",
         blank_id: Some(CREATION_INFO),
         spec_version: Some("3.0.1"),
-        created: Some(util::rfc3339(meta.timestamp)),
+        created: Some(proven_model::date::rfc3339(meta.timestamp)),
         created_by: vec![creator_id],
         created_using: vec![tool_id],
         ..Node::default()

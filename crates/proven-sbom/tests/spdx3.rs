@@ -43,10 +43,8 @@ fn spdx3_validates_against_the_shacl_model() {
     let validate = data.join("schemas/spdx3/validate.py");
     let dir = std::env::temp_dir().join(format!("proven-sbom-spdx3-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let cases = [
-        ("edge", common::edge_cases(), common::meta_with_product()),
-        ("cargo", common::cargo_fixture("v4"), common::meta()),
-    ];
+    // One document with every kind of node (a SHACL run takes tens of seconds here).
+    let cases = [("edge", common::edge_cases(), common::meta_with_product())];
     for (name, inv, meta) in cases {
         let file = dir.join(format!("{name}.spdx3.json"));
         std::fs::write(&file, write(Format::Spdx3, &inv, &meta)).expect("write");

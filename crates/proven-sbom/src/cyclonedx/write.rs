@@ -17,7 +17,7 @@ use serde::Serialize;
 use proven_model::{Completeness, Component, ComponentKind, Hash, Inventory, Manifest, Scope};
 
 use crate::license;
-use crate::util::{self, Contact};
+use crate::util::Contact;
 use crate::view::{self, ProductView};
 use crate::SbomMeta;
 
@@ -523,7 +523,7 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, v17: bool, uuid: &st
         serial_number: format!("urn:uuid:{uuid}"),
         version: 1,
         metadata: Metadata {
-            timestamp: util::rfc3339(meta.timestamp),
+            timestamp: proven_model::date::rfc3339(meta.timestamp),
             // Lockfiles and manifests are read before any build.
             lifecycles: [Lifecycle { phase: "pre-build" }],
             tools: Tools {

@@ -452,7 +452,7 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
         name: &product.name,
         document_namespace: namespace(&product.name, uuid),
         creation_info: CreationInfo {
-            created: util::rfc3339(meta.timestamp),
+            created: proven_model::date::rfc3339(meta.timestamp),
             creators,
             // SPDX 2 wants `major.minor`.
             license_list_version: license::LIST_VERSION

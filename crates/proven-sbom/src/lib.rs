@@ -1,8 +1,27 @@
 //! SBOM writers and readers over the shared model. Knows nothing of vulnerabilities.
 //!
 //! Each format is one variant of [`Format`] and one module; every writer is deterministic: the same
-//! inventory and [`SbomMeta`] give byte-identical output (ids, serial numbers and namespaces are
-//! derived from a hash of the input, the time from [`SbomMeta::timestamp`]).
+//! inventory and [`SbomMeta`] give byte-identical output (the CycloneDX `serialNumber`, the SPDX
+//! `documentNamespace` and SPDX 3 ids come from a version 5 UUID of the whole input, the time from
+//! [`SbomMeta::timestamp`], every list is sorted).
+//!
+//! - [`write()`]: CycloneDX 1.6 (default) and 1.7 JSON, SPDX 2.3 JSON, SPDX 3.0.1 JSON-LD.
+//! - [`read`]: CycloneDX 1.4 to 1.7 JSON and SPDX 2.3 JSON into an [`Inventory`], the format told
+//!   from the content.
+//! - [`check_bsi`]: which BSI TR-03183-2 v2.1.0 data fields an SBOM carries, per field and
+//!   component, with a verdict ([`BsiReport::render_table`], [`BsiReport::render_json`]).
+//!
+//! What goes where (CycloneDX): the product is `metadata.component` (from [`SbomMeta::product`],
+//! else the root of the only manifest that names one); every component has a `dependencies`
+//! entry; each manifest read is a `file` component in `formulation` (path, SHA-256, SHA-512,
+//! format) and has a `compositions` entry saying `complete` or `incomplete`; scope `dev` is
+//! written `excluded`; declared and concluded licences carry their `acknowledgement`; lockfile
+//! locations are `evidence.occurrences` with line numbers. Hashes are only those the inventory
+//! has. BSI fields use the TR's CycloneDX mapping and the BSI property taxonomy
+//! (`bsi:component:filename`, `bsi:component:executable`, `bsi:component:archive`,
+//! `bsi:component:structured`): registry packages are archives of named files
+//! (`archive`, `structured`) that are not themselves run (`non-executable`); first-party and git
+//! components, whose deployable file is not known, get none of these.
 
 mod bsi;
 mod cyclonedx;

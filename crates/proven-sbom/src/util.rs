@@ -31,7 +31,21 @@ pub(crate) fn document_uuid(format: Format, inventory: &Inventory, meta: &SbomMe
     let mut w = HashWriter(Sha1::new());
     w.0.update(NAMESPACE_URL);
     w.0.update(b"https://proven.dev/sbom/");
-    w.0.update(format!("{format:?}\n{meta:?}\n").as_bytes());
+    // Spelled out rather than `Debug`, whose output may change between compilers.
+    let product = meta.product.as_ref();
+    let fields = [
+        Some(format!("{format:?}")),
+        product.map(|p| p.name.clone()),
+        product.and_then(|p| p.version.clone()),
+        product.and_then(|p| p.manufacturer.clone()),
+        product.and_then(|p| p.license.clone()),
+        Some(meta.subject.clone()),
+        Some(meta.creator.clone()),
+        Some(meta.timestamp.to_string()),
+        Some(meta.tool_name.clone()),
+        Some(meta.tool_version.clone()),
+    ];
+    serde_json::to_writer(&mut w, &fields).expect("strings always serialize");
     serde_json::to_writer(&mut w, inventory).expect("an inventory always serializes");
     let digest = w.0.finalize();
     let mut b = [0u8; 16];

@@ -7,28 +7,33 @@
 #   scripts/validate-sboms.sh DIR     validate every SBOM in DIR
 #   scripts/validate-sboms.sh         write the test SBOMs of proven-sbom (cargo test) and validate them
 #
-# Python tools: taken from $PEERS_ROOT (default /opt/peers; ../shared/peers/install.sh makes the
-# venvs cyclonedx-python-lib/ and spdx-tools/) when present, else installed once with pip into the
-# venv $SBOM_VALIDATORS_VENV (default target/sbom-validators), pinned below. SPDX 3 validation needs
-# spdx3-validate, which is always in that venv. PROVEN_TESTDATA (default ../shared) locates validate.py.
+# Python tools: from $PEERS_ROOT (default /opt/peers; ../shared/peers/install.sh makes the venvs
+# cyclonedx-python-lib/ and spdx-tools/) when there, else from the test venv .tools/venv that
+# scripts/install-test-tools.sh makes (run here when it is missing), or from SBOM_VALIDATORS_VENV
+# (pinned below, installed with pip when missing). spdx3-validate always comes from that venv.
+# PROVEN_TESTDATA (default ../shared) locates schemas/spdx3/validate.py.
 # Exit status: 0 when every file is valid, 1 otherwise, 2 on a setup problem.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PEERS="${PEERS_ROOT:-/opt/peers}"
-VENV="${SBOM_VALIDATORS_VENV:-$ROOT/target/sbom-validators}"
+VENV="${SBOM_VALIDATORS_VENV:-$ROOT/.tools/venv}"
 TESTDATA="${PROVEN_TESTDATA:-$ROOT/../shared}"
 PINS="cyclonedx-python-lib[json-validation]==11.12.0 spdx-tools==0.8.5 spdx3-validate==0.0.7"
 
 die() { echo "validate-sboms: $*" >&2; exit 2; }
 
 ensure_venv() {
-  if [ ! -x "$VENV/bin/python" ] || ! cmp -s <(echo "$PINS") "$VENV/.pins" 2>/dev/null; then
+  if [ -x "$VENV/bin/pyspdxtools" ] && "$VENV/bin/python" -c 'import cyclonedx.validation.json, spdx3_validate' 2>/dev/null; then
+    return
+  fi
+  if [ -z "${SBOM_VALIDATORS_VENV:-}" ]; then
+    bash "$ROOT/scripts/install-test-tools.sh" || die "scripts/install-test-tools.sh failed"
+  else
     echo "validate-sboms: installing $PINS into $VENV" >&2
     python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
     # shellcheck disable=SC2086
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check $PINS || die "pip install failed"
-    echo "$PINS" > "$VENV/.pins"
   fi
 }
 

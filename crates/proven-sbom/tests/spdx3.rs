@@ -1,13 +1,9 @@
 //! SPDX 3.0.1 output validated by the official SHACL model, through
 //! `$PROVEN_TESTDATA/schemas/spdx3/validate.py` (which runs `spdx3-validate` offline).
 //!
-//! Needs a Python that has `spdx3-validate`: set `PROVEN_SPDX3_PYTHON` to it, or let
-//! `scripts/validate-sboms.sh` create its venv (`target/sbom-validators`), which this test finds:
-//!
-//!     python3 -m venv target/sbom-validators
-//!     target/sbom-validators/bin/pip install spdx3-validate==0.0.7
-//!
-//! Without either, or without `PROVEN_TESTDATA`, the test says why and passes.
+//! Needs a Python that has `spdx3-validate`: `PROVEN_PYTHON` (scripts/test.sh sets it to the venv
+//! that scripts/install-test-tools.sh makes in `.tools/venv`), else `.tools/venv` itself, else
+//! `PROVEN_SPDX3_PYTHON`. Without one, or without `PROVEN_TESTDATA`, the test says why and passes.
 
 mod common;
 
@@ -18,10 +14,9 @@ use proven_sbom::{write, Format};
 
 fn python() -> Option<PathBuf> {
     let candidates = [
+        std::env::var_os("PROVEN_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python")),
         std::env::var_os("PROVEN_SPDX3_PYTHON").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/sbom-validators/bin/python")),
-        std::env::var_os("CARGO_TARGET_DIR")
-            .map(|t| PathBuf::from(t).join("sbom-validators/bin/python")),
     ];
     candidates.into_iter().flatten().find(|p| {
         Command::new(p)
@@ -37,7 +32,7 @@ fn spdx3_validates_against_the_shacl_model() {
         return;
     };
     let Some(python) = python() else {
-        eprintln!("spdx3: skipped: no Python with spdx3-validate (set PROVEN_SPDX3_PYTHON; see this file's header)");
+        eprintln!("spdx3: skipped: no Python with spdx3-validate (run scripts/install-test-tools.sh, or set PROVEN_PYTHON)");
         return;
     };
     let validate = data.join("schemas/spdx3/validate.py");

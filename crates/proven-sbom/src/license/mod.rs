@@ -106,7 +106,9 @@ impl Expr {
     fn resolve(self, refs: &mut Vec<(String, String)>, is_spdx: &mut bool) -> Expr {
         match self {
             Expr::Id { id, plus } => {
-                if id.starts_with("LicenseRef-") || id.starts_with("DocumentRef-") {
+                // A `DocumentRef-…:LicenseRef-…` would need the other document named too, so it
+                // falls through to a local LicenseRef- below.
+                if id.starts_with("LicenseRef-") {
                     if !refs.iter().any(|(r, _)| *r == id) {
                         refs.push((id.clone(), id.clone()));
                     }
@@ -331,6 +333,8 @@ mod tests {
         );
         assert_eq!(normalise("GPL-2.0+").expression, "GPL-2.0+");
         assert!(normalise("LicenseRef-acme").is_spdx);
+        let l = normalise("DocumentRef-other:LicenseRef-x OR MIT");
+        assert_eq!(l.expression, "LicenseRef-DocumentRef-other-LicenseRef-x OR MIT");
     }
 
     #[test]

@@ -334,7 +334,10 @@ mod tests {
         assert_eq!(normalise("GPL-2.0+").expression, "GPL-2.0+");
         assert!(normalise("LicenseRef-acme").is_spdx);
         let l = normalise("DocumentRef-other:LicenseRef-x OR MIT");
-        assert_eq!(l.expression, "LicenseRef-DocumentRef-other-LicenseRef-x OR MIT");
+        assert_eq!(
+            l.expression,
+            "LicenseRef-DocumentRef-other-LicenseRef-x OR MIT"
+        );
     }
 
     #[test]

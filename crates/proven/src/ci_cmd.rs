@@ -38,14 +38,8 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             root.display()
         );
     }
-    let config_path = args.config.clone().or_else(|| {
-        let p = root.join("proven.toml");
-        p.exists().then_some(p)
-    });
-    let config = match &config_path {
-        Some(p) => Config::load(p)?,
-        None => Config::default(),
-    };
+    let config_path = config_path(root, args.config.as_deref());
+    let config = load_config(root, args.config.as_deref())?;
     let today = started.div_euclid(86_400);
     // Keys and artifacts are read first: a typo should not cost a whole scan.
     let key = signing_key(args)?;
@@ -71,6 +65,15 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             "application/json",
             serde_json::to_vec_pretty(&inventory)?,
         );
+        let meta = crate::sbom_cmd::sbom_meta(root, &inventory, &config, None);
+        let cdx = proven_sbom::write(proven_sbom::Format::CycloneDx16, &inventory, &meta);
+        evidence.add(
+            "sbom.cdx.json",
+            "application/vnd.cyclonedx+json",
+            cdx.into_bytes(),
+        );
+        let spdx = proven_sbom::write(proven_sbom::Format::Spdx23, &inventory, &meta);
+        evidence.add("sbom.spdx.json", "application/spdx+json", spdx.into_bytes());
         Ok(())
     })?;
 
@@ -353,6 +356,26 @@ fn append(path: &Path, text: &str) -> Result<()> {
         .with_context(|| format!("cannot append to {}", path.display()))?;
     f.write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// The configuration file: the one given, else proven.toml in the project folder if present.
+fn config_path(root: &Path, given: Option<&Path>) -> Option<PathBuf> {
+    given.map(Path::to_path_buf).or_else(|| {
+        let p = if root.is_dir() {
+            root.join("proven.toml")
+        } else {
+            root.parent()?.join("proven.toml")
+        };
+        p.exists().then_some(p)
+    })
+}
+
+/// Loads the configuration (defaults when there is no file).
+pub fn load_config(root: &Path, given: Option<&Path>) -> Result<Config> {
+    Ok(match config_path(root, given) {
+        Some(p) => Config::load(&p)?,
+        None => Config::default(),
+    })
 }
 
 /// Seconds since the epoch; `SOURCE_DATE_EPOCH` when set, for reproducible output.

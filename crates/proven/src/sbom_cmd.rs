@@ -3,23 +3,47 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use proven_inventory::{inventory_file, inventory_tree, WalkOptions};
 use proven_model::{Completeness, DiagnosticLevel, Inventory};
+use proven_sbom::{Format, Product, SbomMeta};
 
 use crate::cli::{SbomArgs, SbomFormat};
 use crate::exit::Code;
 use crate::output;
 
 pub fn run(args: &SbomArgs) -> Result<Code> {
-    let inventory = inventory(&args.path, &args.walk.options(&[], false))?;
+    if args.check.is_some() {
+        return check(args);
+    }
+    let config = crate::ci_cmd::load_config(&args.path, None)?;
+    let walk = args
+        .walk
+        .options(&config.scan.exclude, config.scan.include_vendored);
+    let inventory = inventory(&args.path, &walk)?;
     if !args.quiet {
         print_summary(&inventory);
     }
-    let rendered = match args.format {
-        SbomFormat::Json => serde_json::to_string_pretty(&inventory)? + "\n",
-        SbomFormat::Table => table(&inventory),
-        other => bail!("the {other:?} writer is not available in this build"),
+    let format = match args.format {
+        SbomFormat::Json => None,
+        SbomFormat::Table => None,
+        SbomFormat::Cyclonedx => Some(Format::CycloneDx16),
+        SbomFormat::Cyclonedx17 => Some(Format::CycloneDx17),
+        SbomFormat::Spdx => Some(Format::Spdx23),
+        SbomFormat::Spdx3 => Some(Format::Spdx3),
+    };
+    let rendered = match (args.format, format) {
+        (_, Some(f)) => {
+            let meta = sbom_meta(&args.path, &inventory, &config, args.creator.as_deref());
+            if meta.creator.is_empty() && !args.quiet {
+                eprintln!(
+                    "warning: no SBOM creator (BSI TR-03183-2 requires one): pass --creator EMAIL|URL or set [product.manufacturer] contact in proven.toml"
+                );
+            }
+            proven_sbom::write(f, &inventory, &meta)
+        }
+        (SbomFormat::Table, None) => table(&inventory),
+        _ => serde_json::to_string_pretty(&inventory)? + "\n",
     };
     output::write(args.output.as_deref(), rendered.as_bytes())?;
     Ok(if inventory.is_complete() {
@@ -27,6 +51,72 @@ pub fn run(args: &SbomArgs) -> Result<Code> {
     } else {
         Code::Incomplete
     })
+}
+
+/// `proven sbom --check bsi FILE`: per BSI TR-03183-2 field, how many components carry it.
+fn check(args: &SbomArgs) -> Result<Code> {
+    let bytes = std::fs::read(&args.path)
+        .with_context(|| format!("cannot read {}", args.path.display()))?;
+    let report = proven_sbom::check_bsi(&bytes)
+        .with_context(|| format!("{} is not an SBOM Proven can check", args.path.display()))?;
+    let text = match args.format {
+        SbomFormat::Json => report.render_json(),
+        _ => report.render_table(),
+    };
+    output::write(args.output.as_deref(), text.as_bytes())?;
+    Ok(if report.failures().next().is_some() {
+        Code::Failed
+    } else {
+        Code::Passed
+    })
+}
+
+/// Document facts for the writers: the product from proven.toml or the root manifest, the creator
+/// from the flag or proven.toml, the time from SOURCE_DATE_EPOCH or the clock.
+pub fn sbom_meta(
+    path: &Path,
+    inventory: &Inventory,
+    config: &proven_evidence::Config,
+    creator: Option<&str>,
+) -> SbomMeta {
+    let p = &config.product;
+    let root = inventory
+        .manifests
+        .iter()
+        .filter_map(|m| m.root.as_deref())
+        .find_map(|id| inventory.component(id));
+    let product = match (&p.name, root) {
+        (Some(name), _) => Some(Product {
+            name: name.clone(),
+            version: p.version.clone(),
+            manufacturer: p.manufacturer.name.clone(),
+            license: None,
+        }),
+        (None, Some(c)) => Some(Product {
+            name: c.full_name(),
+            version: c.version.clone(),
+            manufacturer: p.manufacturer.name.clone(),
+            license: c.licenses.declared.clone(),
+        }),
+        (None, None) => None,
+    };
+    let subject = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| path.display().to_string());
+    let creator = creator
+        .map(str::to_string)
+        .or_else(|| p.manufacturer.contact.clone())
+        .or_else(|| p.security_contact.clone())
+        .unwrap_or_default();
+    SbomMeta {
+        product,
+        subject,
+        creator,
+        timestamp: crate::ci_cmd::now(),
+        tool_name: "proven".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+    }
 }
 
 /// Inventories a folder, or one recognised file.

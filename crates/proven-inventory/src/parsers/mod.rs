@@ -2,7 +2,12 @@
 
 use proven_model::{Component, Diagnostic, Ecosystem};
 
+mod bun_lock;
 mod cargo;
+mod npm_common;
+mod package_lock;
+mod pnpm_lock;
+mod yarn_lock;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -92,7 +97,10 @@ pub struct ParserDef {
 }
 
 /// Every supported format, in the order they are tried.
-pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER];
+pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER, &package_lock::PARSER, &yarn_lock::PARSER,
+    &pnpm_lock::PARSER,
+    &bun_lock::PARSER,
+];
 
 /// The parser for a file name, if any.
 pub fn find_parser(file_name: &str) -> Option<&'static ParserDef> {

@@ -5,6 +5,7 @@
 //! parser that claims it; [`merge`] folds the per-file results into one [`proven_model::Inventory`].
 
 pub mod graph;
+pub mod json;
 pub mod merge;
 pub mod parsers;
 pub mod text;

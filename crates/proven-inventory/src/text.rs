@@ -94,7 +94,11 @@ mod tests {
         let t = "{\n  \"a\": {\n    \"b\": \"x\"\n  },\n  \"b\": {}\n}";
         let mut k = JsonKeyLines::new(t);
         assert_eq!(k.next("a", b'{'), Some(2));
-        assert_eq!(k.next("b", b'{'), Some(5), "a string value is not an object key");
+        assert_eq!(
+            k.next("b", b'{'),
+            Some(5),
+            "a string value is not an object key"
+        );
         assert_eq!(k.next("a", b'{'), None, "only forward");
     }
 

@@ -14,7 +14,10 @@ const MAX_DEPTH: usize = 128;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
     /// A scalar; `plain` when it was not quoted (so `~`, `null` and the empty plain scalar are null).
-    Scalar { value: String, plain: bool },
+    Scalar {
+        value: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     /// Entries in document order.
     Map(Vec<Entry>),
@@ -94,10 +97,9 @@ pub fn parse(text: &str) -> Result<Vec<Node>, Error> {
         let line = line_u32(mark.line());
         let node = match event {
             Event::StreamEnd => break,
-            Event::Nothing
-            | Event::StreamStart
-            | Event::DocumentStart
-            | Event::DocumentEnd => continue,
+            Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {
+                continue
+            }
             Event::Alias(_) => {
                 return Err(Error {
                     line,

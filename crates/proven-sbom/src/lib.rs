@@ -3,8 +3,6 @@
 //! Each format is one variant of [`Format`] and one module; every writer is deterministic: the same
 //! inventory and [`SbomMeta`] give byte-identical output.
 
-
-
 /// An SBOM format we write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

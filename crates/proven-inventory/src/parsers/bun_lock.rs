@@ -158,7 +158,9 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 if let Some(integrity) = value.get(3).and_then(Value::as_str) {
                     let bad = npm::add_integrity(&mut c, integrity);
                     if !bad.is_empty() {
-                        parsed.diagnostics.push(npm::bad_integrity(input.path, line, key, &bad));
+                        parsed
+                            .diagnostics
+                            .push(npm::bad_integrity(input.path, line, key, &bad));
                     }
                 }
             }
@@ -197,7 +199,15 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             }
         };
         let line = workspace_lines.get(folder.as_str()).copied().flatten();
-        add_edges(input.path, line, &mut parsed, &index, from, ws, Some(&mut roots));
+        add_edges(
+            input.path,
+            line,
+            &mut parsed,
+            &index,
+            from,
+            ws,
+            Some(&mut roots),
+        );
     }
     for k in workspace_keys.values() {
         parsed.edges.push((String::new(), k.to_string()));
@@ -286,7 +296,9 @@ fn split_key(key: &str) -> Vec<&str> {
     let mut rest = key;
     while !rest.is_empty() {
         let end = if rest.starts_with('@') {
-            rest.match_indices('/').nth(1).map_or(rest.len(), |(i, _)| i)
+            rest.match_indices('/')
+                .nth(1)
+                .map_or(rest.len(), |(i, _)| i)
         } else {
             rest.find('/').unwrap_or(rest.len())
         };

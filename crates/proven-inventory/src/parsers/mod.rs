@@ -97,7 +97,10 @@ pub struct ParserDef {
 }
 
 /// Every supported format, in the order they are tried.
-pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER, &package_lock::PARSER, &yarn_lock::PARSER,
+pub static PARSERS: &[&ParserDef] = &[
+    &cargo::PARSER,
+    &package_lock::PARSER,
+    &yarn_lock::PARSER,
     &pnpm_lock::PARSER,
     &bun_lock::PARSER,
 ];

@@ -85,9 +85,17 @@ pub(super) fn qualify(c: &mut Component, key: &str, value: &str) {
 
 /// Whether a spec or URL names a git repository (`git+https://…`, `github:user/repo`, …).
 pub(super) fn is_git(spec: &str) -> bool {
-    ["git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:"]
-        .iter()
-        .any(|p| spec.starts_with(p))
+    [
+        "git+",
+        "git://",
+        "git@",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "gist:",
+    ]
+    .iter()
+    .any(|p| spec.starts_with(p))
         || spec.split('#').next().is_some_and(|u| u.ends_with(".git"))
 }
 
@@ -304,8 +312,11 @@ mod tests {
         let mut c = component("x", Some("1.0.0"), "f", None);
         apply_resolved(&mut c, "https://npm.example.com/x/-/x-1.0.0.tgz", "x");
         assert_eq!(
-            c.purl.as_ref().map(ToString::to_string).as_deref(),
-            Some("pkg:npm/x@1.0.0?repository_url=https://npm.example.com")
+            c.purl
+                .as_ref()
+                .and_then(|p| p.qualifiers().get("repository_url"))
+                .map(String::as_str),
+            Some("https://npm.example.com")
         );
 
         let mut c = component("x", Some("1.0.0"), "f", None);

@@ -10,10 +10,11 @@
 use std::collections::{HashMap, HashSet};
 
 use proven_model::{ComponentKind, Diagnostic, Ecosystem, Location, Scope};
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 use super::npm_common::{self as npm, Origin, PackageJson};
 use super::{Input, ParseFailure, Parsed, ParserDef};
+use crate::json::Json;
 use crate::text::JsonKeyLines;
 
 pub(super) static PARSER: ParserDef = ParserDef {
@@ -66,25 +67,25 @@ impl Folder {
 }
 
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
-    let doc: Value = serde_json::from_str(input.text)
+    let doc = Json::parse(input.text)
         .map_err(|e| ParseFailure::json(&e, "a package-lock.json object"))?;
-    let Some(doc) = doc.as_object() else {
+    if doc.members().is_none() {
         return Err(ParseFailure::at(
             1,
             "the lockfile is not a JSON object; expected a package-lock.json object",
         ));
-    };
+    }
     let file_name = input.path.rsplit('/').next().unwrap_or(input.path);
-    let packages = doc.get("packages").and_then(Value::as_object);
-    let legacy = doc.get("dependencies").and_then(Value::as_object);
-    let version = doc
-        .get("lockfileVersion")
-        .and_then(Value::as_u64)
-        .unwrap_or(match (packages, legacy) {
-            (Some(_), Some(_)) => 2,
-            (Some(_), None) => 3,
-            _ => 1,
-        });
+    let packages = doc.get("packages").and_then(Json::members);
+    let legacy = doc.get("dependencies").and_then(Json::members);
+    let version =
+        doc.get("lockfileVersion")
+            .and_then(Json::as_u64)
+            .unwrap_or(match (packages, legacy) {
+                (Some(_), Some(_)) => 2,
+                (Some(_), None) => 3,
+                _ => 1,
+            });
     let mut parsed = Parsed {
         format: format!("{file_name} v{version}"),
         ..Parsed::default()
@@ -103,9 +104,9 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             lines.next("packages", b'{');
             for (key, value) in packages {
                 let line = lines.next(key, b'{');
-                match value.as_object() {
-                    Some(entry) => folders.push(folder_from_entry(key, entry, line)),
-                    None => {
+                match value {
+                    Json::Object(_) => folders.push(folder_from_entry(key, value, line)),
+                    _ => {
                         parsed.diagnostics.push(Diagnostic::warning(
                             Location {
                                 path: input.path.to_string(),
@@ -121,10 +122,10 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         }
         _ => {
             let mut root = Folder {
-                name: doc.get("name").and_then(Value::as_str).map(str::to_string),
+                name: doc.get("name").and_then(Json::as_str).map(str::to_string),
                 version: doc
                     .get("version")
-                    .and_then(Value::as_str)
+                    .and_then(Json::as_str)
                     .map(str::to_string),
                 line: Some(1),
                 ..Folder::default()
@@ -137,7 +138,8 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                     (&m.peer_dependencies, DepKind::Peer { optional: true }),
                     (&m.dev_dependencies, DepKind::Dev),
                 ] {
-                    root.deps.extend(deps.iter().map(|(n, _)| (n.clone(), kind)));
+                    root.deps
+                        .extend(deps.iter().map(|(n, _)| (n.clone(), kind)));
                 }
             }
             folders.push(root);
@@ -147,14 +149,14 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             }
         }
     }
-    build(input, &mut parsed, folders, doc, manifest.as_ref());
+    build(input, &mut parsed, folders, &doc, manifest.as_ref());
     Ok(parsed)
 }
 
 /// A `packages` entry of lockfile versions 2 and 3.
-fn folder_from_entry(key: &str, entry: &Map<String, Value>, line: Option<u32>) -> Folder {
-    let string = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
-    let flag = |k: &str| entry.get(k).and_then(Value::as_bool).unwrap_or(false);
+fn folder_from_entry(key: &str, entry: &Json<'_>, line: Option<u32>) -> Folder {
+    let string = |k: &str| entry.get(k).and_then(Json::as_str).map(str::to_string);
+    let flag = |k: &str| entry.get(k).is_some_and(Json::is_true);
     let mut folder = Folder {
         key: key.to_string(),
         line,
@@ -174,8 +176,7 @@ fn folder_from_entry(key: &str, entry: &Map<String, Value>, line: Option<u32>) -
             .get("peerDependenciesMeta")
             .and_then(|m| m.get(name))
             .and_then(|m| m.get("optional"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
+            .is_some_and(Json::is_true)
     };
     for (field, kind) in [
         ("dependencies", DepKind::Normal),
@@ -183,15 +184,15 @@ fn folder_from_entry(key: &str, entry: &Map<String, Value>, line: Option<u32>) -
         ("peerDependencies", DepKind::Peer { optional: false }),
         ("devDependencies", DepKind::Dev),
     ] {
-        if let Some(deps) = entry.get(field).and_then(Value::as_object) {
-            for name in deps.keys() {
+        if let Some(deps) = entry.get(field).and_then(Json::members) {
+            for (name, _) in deps {
                 let kind = match kind {
                     DepKind::Peer { .. } => DepKind::Peer {
                         optional: peer_optional(name),
                     },
                     k => k,
                 };
-                folder.deps.push((name.clone(), kind));
+                folder.deps.push((name.to_string(), kind));
             }
         }
     }
@@ -199,11 +200,11 @@ fn folder_from_entry(key: &str, entry: &Map<String, Value>, line: Option<u32>) -
 }
 
 /// A declared licence: an SPDX string, or the old `{ "type": … }` object or list of them.
-fn license(v: &Value) -> Option<String> {
+fn license(v: &Json<'_>) -> Option<String> {
     match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Object(o) => o.get("type").and_then(Value::as_str).map(str::to_string),
-        Value::Array(a) => {
+        Json::Str(s) if !s.is_empty() => Some(s.to_string()),
+        Json::Object(_) => v.get("type").and_then(Json::as_str).map(str::to_string),
+        Json::Array(a) => {
             let all: Vec<String> = a.iter().filter_map(license).collect();
             (!all.is_empty()).then(|| all.join(" OR "))
         }
@@ -215,7 +216,7 @@ fn license(v: &Value) -> Option<String> {
 /// serde_json limits nesting, which bounds the recursion.
 fn flatten_v1(
     path: &str,
-    deps: &Map<String, Value>,
+    deps: &[(Cow<'_, str>, Json<'_>)],
     parent: &str,
     lines: &mut JsonKeyLines<'_>,
     folders: &mut Vec<Folder>,
@@ -228,7 +229,8 @@ fn flatten_v1(
         } else {
             format!("{parent}/node_modules/{name}")
         };
-        let Some(entry) = value.as_object() else {
+        let entry = value;
+        if entry.members().is_none() {
             parsed.diagnostics.push(Diagnostic::warning(
                 Location {
                     path: path.to_string(),
@@ -239,9 +241,9 @@ fn flatten_v1(
             ));
             parsed.incomplete = Some("a dependency entry could not be read".into());
             continue;
-        };
-        let string = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
-        let flag = |k: &str| entry.get(k).and_then(Value::as_bool).unwrap_or(false);
+        }
+        let string = |k: &str| entry.get(k).and_then(Json::as_str).map(str::to_string);
+        let flag = |k: &str| entry.get(k).is_some_and(Json::is_true);
         let mut folder = Folder {
             key: key.clone(),
             line,
@@ -270,13 +272,15 @@ fn flatten_v1(
                 folder.version = Some(v);
             }
         }
-        if let Some(requires) = entry.get("requires").and_then(Value::as_object) {
-            folder
-                .deps
-                .extend(requires.keys().map(|n| (n.clone(), DepKind::Normal)));
+        if let Some(requires) = entry.get("requires").and_then(Json::members) {
+            folder.deps.extend(
+                requires
+                    .iter()
+                    .map(|(n, _)| (n.to_string(), DepKind::Normal)),
+            );
         }
         folders.push(folder);
-        if let Some(nested) = entry.get("dependencies").and_then(Value::as_object) {
+        if let Some(nested) = entry.get("dependencies").and_then(Json::members) {
             flatten_v1(path, nested, &key, lines, folders, parsed);
         }
     }
@@ -315,7 +319,7 @@ fn build(
     input: &Input<'_>,
     parsed: &mut Parsed,
     mut folders: Vec<Folder>,
-    doc: &Map<String, Value>,
+    doc: &Json<'_>,
     manifest: Option<&PackageJson>,
 ) {
     // A link to a folder the lockfile does not list still names a first-party package.
@@ -351,7 +355,7 @@ fn build(
         .iter()
         .find(|f| f.key.is_empty())
         .and_then(|f| f.name.clone())
-        .or_else(|| doc.get("name").and_then(Value::as_str).map(str::to_string))
+        .or_else(|| doc.get("name").and_then(Json::as_str).map(str::to_string))
         .or_else(|| manifest.and_then(|m| m.name.clone()));
 
     let mut first_party: HashSet<String> = HashSet::new();
@@ -359,7 +363,9 @@ fn build(
         let name = if f.key.is_empty() {
             root_name.clone()
         } else if f.in_node_modules() {
-            f.name.clone().or_else(|| f.install_name().map(str::to_string))
+            f.name
+                .clone()
+                .or_else(|| f.install_name().map(str::to_string))
         } else {
             f.name.clone().or_else(|| {
                 link_names
@@ -495,8 +501,14 @@ mod tests {
         ];
         let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         let r = |from: &str, name: &str| resolve(&index, from, name).map(|i| keys[i]);
-        assert_eq!(r("node_modules/a/node_modules/b", "c"), Some("node_modules/c"));
-        assert_eq!(r("node_modules/a", "b"), Some("node_modules/a/node_modules/b"));
+        assert_eq!(
+            r("node_modules/a/node_modules/b", "c"),
+            Some("node_modules/c")
+        );
+        assert_eq!(
+            r("node_modules/a", "b"),
+            Some("node_modules/a/node_modules/b")
+        );
         assert_eq!(r("node_modules/c", "b"), None);
         assert_eq!(r("packages/x", "c"), Some("packages/x/node_modules/c"));
         assert_eq!(r("", "@s/d"), Some("node_modules/@s/d"));

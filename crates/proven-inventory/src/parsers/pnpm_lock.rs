@@ -35,14 +35,21 @@ enum Layout {
 
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     let docs = yaml::parse(input.text).map_err(|e| {
-        ParseFailure::at(e.line, format!("{}; expected a pnpm lockfile (YAML)", e.message))
+        ParseFailure::at(
+            e.line,
+            format!("{}; expected a pnpm lockfile (YAML)", e.message),
+        )
     })?;
     // pnpm 10 may put its own tooling in a first document; the project's lockfile is the last one.
     let Some(doc) = docs
         .iter()
         .rev()
         .find(|d| d.get("importers").is_some() || d.get("packages").is_some())
-        .or_else(|| docs.iter().rev().find(|d| d.get("lockfileVersion").is_some()))
+        .or_else(|| {
+            docs.iter()
+                .rev()
+                .find(|d| d.get("lockfileVersion").is_some())
+        })
     else {
         return Err(ParseFailure::at(
             1,
@@ -89,7 +96,10 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             seen_base.insert(base);
             nodes.push((&s.key, s, package_by_key.get(base).copied().unwrap_or(s)));
         }
-        for p in packages.iter().filter(|p| !seen_base.contains(p.key.as_str())) {
+        for p in packages
+            .iter()
+            .filter(|p| !seen_base.contains(p.key.as_str()))
+        {
             nodes.push((&p.key, p, p));
         }
     } else {
@@ -101,9 +111,12 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         match component(input.path, layout, id, meta) {
             Some((c, bad)) => {
                 if !bad.is_empty() {
-                    parsed
-                        .diagnostics
-                        .push(npm::bad_integrity(input.path, Some(meta.line), id, &bad));
+                    parsed.diagnostics.push(npm::bad_integrity(
+                        input.path,
+                        Some(meta.line),
+                        id,
+                        &bad,
+                    ));
                 }
                 parsed.components.push(c);
             }
@@ -154,7 +167,8 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                             Location::line(input.path, dep.line),
                             format!("dependency `{}: {reference}` of `{id}` is not in the lockfile; expected a package entry for it", dep.key),
                         ));
-                        parsed.incomplete = Some("a dependency is missing from the lockfile".into());
+                        parsed.incomplete =
+                            Some("a dependency is missing from the lockfile".into());
                     }
                 }
             }
@@ -195,7 +209,8 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                             Location::line(input.path, dep.line),
                             format!("project dependency `{}: {reference}` is not in the lockfile; expected a package entry for it", dep.key),
                         ));
-                        parsed.incomplete = Some("a dependency is missing from the lockfile".into());
+                        parsed.incomplete =
+                            Some("a dependency is missing from the lockfile".into());
                     }
                 }
             }

@@ -152,7 +152,11 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                             ..ClassicEntry::default()
                         });
                     }
-                    Ok(_) => error(&mut parsed, line, "an entry header with no descriptor".into()),
+                    Ok(_) => error(
+                        &mut parsed,
+                        line,
+                        "an entry header with no descriptor".into(),
+                    ),
                     Err(e) => error(
                         &mut parsed,
                         line,
@@ -189,7 +193,11 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 let value = match token(rest) {
                     Ok((v, _, _)) => v,
                     Err(e) => {
-                        error(&mut parsed, line, format!("{e}; expected `{key} \"value\"`"));
+                        error(
+                            &mut parsed,
+                            line,
+                            format!("{e}; expected `{key} \"value\"`"),
+                        );
                         continue;
                     }
                 };
@@ -238,10 +246,7 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         };
         let (name, range) = npm::split_at_name(first).unwrap_or((first.as_str(), ""));
         // An alias (`ms-old@npm:ms@2.0.0`) is the package it names.
-        let (name, range) = match range
-            .strip_prefix("npm:")
-            .and_then(npm::split_at_name)
-        {
+        let (name, range) = match range.strip_prefix("npm:").and_then(npm::split_at_name) {
             Some((real, r)) => (real, r),
             None => (name, range),
         };
@@ -383,7 +388,9 @@ fn classify_locator(locator: &str) -> Option<Resolved> {
         .any(|p| reference.starts_with(p))
     {
         r.origin = Origin::Path;
-    } else if npm::is_git(reference) || reference.contains(".git#") || reference.contains("#commit=")
+    } else if npm::is_git(reference)
+        || reference.contains(".git#")
+        || reference.contains("#commit=")
     {
         r.origin = Origin::Git;
         let (url, fragment) = reference.split_once('#').unwrap_or((reference, ""));
@@ -409,7 +416,11 @@ fn parse_berry(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             format!("{}; expected a yarn berry lockfile (YAML)", e.message),
         )
     })?;
-    let Some(doc) = docs.into_iter().next().filter(|d| matches!(d, Node::Map(_))) else {
+    let Some(doc) = docs
+        .into_iter()
+        .next()
+        .filter(|d| matches!(d, Node::Map(_)))
+    else {
         return Err(ParseFailure::at(
             1,
             "the lockfile is not a YAML mapping; expected `__metadata:` and package entries",
@@ -493,7 +504,8 @@ fn parse_berry(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         }
         if let Some(sum) = value.get("checksum").and_then(Node::as_str) {
             // Yarn's checksum of its cache archive, not of the registry tarball: kept, not a hash.
-            c.properties.insert("proven:yarn-checksum".into(), sum.to_string());
+            c.properties
+                .insert("proven:yarn-checksum".into(), sum.to_string());
         }
         if resolved.origin == Origin::Path {
             first_party.insert(e.key.clone());
@@ -602,8 +614,11 @@ impl Rule {
             Some((n, r)) => (n.to_string(), Some(r.to_string())),
             None => (target.clone(), None),
         };
-        let from = (!from.is_empty())
-            .then(|| npm::split_at_name(from).map_or(from, |(n, _)| n).to_string());
+        let from = (!from.is_empty()).then(|| {
+            npm::split_at_name(from)
+                .map_or(from, |(n, _)| n)
+                .to_string()
+        });
         Some(Rule {
             from,
             name,
@@ -641,7 +656,10 @@ impl Lookup<'_> {
     fn find(&self, name: &str, range: &str, parent: &str) -> Vec<usize> {
         let parent_name = npm::split_at_name(parent).map_or(parent, |(n, _)| n);
         let mut ranges: Vec<String> = Vec::with_capacity(3);
-        let rules = self.rules.iter().filter(|r| r.applies(name, range, parent_name));
+        let rules = self
+            .rules
+            .iter()
+            .filter(|r| r.applies(name, range, parent_name));
         // The most specific rule wins: one naming its parent, then one naming a range.
         if let Some(rule) = rules.max_by_key(|r| (r.from.is_some(), r.range.is_some())) {
             ranges.push(rule.to.clone());
@@ -740,7 +758,11 @@ mod tests {
         let r = classify_locator("x@https://github.com/a/x.git#commit=abc").expect("git");
         assert_eq!(r.origin, Origin::Git);
         assert_eq!(r.vcs.as_deref(), Some("https://github.com/a/x.git@abc"));
-        assert!(classify_locator("app@workspace:.").expect("ws").workspace_root);
+        assert!(
+            classify_locator("app@workspace:.")
+                .expect("ws")
+                .workspace_root
+        );
         assert!(has_protocol("npm:^1") && !has_protocol("^1.0.0") && !has_protocol("1 || 2"));
     }
 
@@ -751,7 +773,10 @@ mod tests {
         assert!(r.applies("type-fest", "npm:^0.21.3", "ansi-escapes"));
         assert!(!r.applies("type-fest", "npm:^0.21.3", "other"));
         let r = Rule::parse("**/@types/node", "18.x").expect("rule");
-        assert_eq!((r.from, r.name.as_str(), r.range), (None, "@types/node", None));
+        assert_eq!(
+            (r.from, r.name.as_str(), r.range),
+            (None, "@types/node", None)
+        );
         let r = Rule::parse("@a/b@1.0.0/@c/d@^2", "3").expect("rule");
         assert_eq!(r.from.as_deref(), Some("@a/b"));
         assert!(r.applies("@c/d", "npm:^2", "@a/b"));

@@ -44,7 +44,13 @@ pub struct JsonKeyLines<'a> {
     text: &'a str,
     cursor: usize,
     lines: LineIndex,
+    /// Searches that found nothing; each one reads the rest of the text.
+    misses: u32,
 }
+
+/// After this many keys are not found (written with escapes, say), lines are no longer looked
+/// for: each miss reads to the end of the text, and many would make the pass quadratic.
+const MAX_MISSES: u32 = 16;
 
 impl<'a> JsonKeyLines<'a> {
     /// Starts at the beginning of a text.
@@ -53,12 +59,16 @@ impl<'a> JsonKeyLines<'a> {
             text,
             cursor: 0,
             lines: LineIndex::new(text),
+            misses: 0,
         }
     }
 
     /// The line of the next `"key":` whose value starts with `opener` (`{` or `[`), searching from
     /// the previous match. `None` (and the cursor stays) when there is none.
     pub fn next(&mut self, key: &str, opener: u8) -> Option<u32> {
+        if self.misses >= MAX_MISSES {
+            return None;
+        }
         let needle = serde_json::to_string(key).ok()?;
         let bytes = self.text.as_bytes();
         let mut from = self.cursor;
@@ -81,6 +91,7 @@ impl<'a> JsonKeyLines<'a> {
             }
             from = start + 1;
         }
+        self.misses += 1;
         None
     }
 }

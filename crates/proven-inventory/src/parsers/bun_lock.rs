@@ -94,13 +94,13 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     first_party.insert(String::new());
 
     lines.next("packages", b'{');
-    let mut index: HashMap<&str, &Value> = HashMap::with_capacity(packages.len());
+    let mut index: Nested<'_> = HashMap::with_capacity(packages.len());
     let mut package_lines: HashMap<&str, Option<u32>> = HashMap::with_capacity(packages.len());
     // Workspace folder → the key its package has in `packages`.
     let mut workspace_keys: HashMap<String, &str> = HashMap::new();
     for (key, value) in packages {
         let line = lines.next(key, b'[');
-        index.insert(key, value);
+        index.insert(nested_at(key), key);
         package_lines.insert(key, line);
         let ident = value.get(0).and_then(Value::as_str);
         let Some((name, resolution)) = ident.and_then(npm::split_at_name) else {
@@ -224,7 +224,7 @@ fn add_edges(
     path: &str,
     line: Option<u32>,
     parsed: &mut Parsed,
-    index: &HashMap<&str, &Value>,
+    index: &Nested<'_>,
     key: &str,
     info: &Map<String, Value>,
     mut roots: Option<&mut [Vec<String>; 3]>,
@@ -273,21 +273,37 @@ fn add_edges(
     }
 }
 
+/// Package keys by (the key of the package they are nested under, `""` at the top; their name).
+type Nested<'a> = HashMap<(&'a str, &'a str), &'a str>;
+
+fn nested_at(key: &str) -> (&str, &str) {
+    let names = split_key(key);
+    match names.last() {
+        Some(last) => {
+            let parent = key.len().saturating_sub(last.len() + 1);
+            (key.get(..parent).unwrap_or(""), last)
+        }
+        None => ("", key),
+    }
+}
+
+/// Enclosing packages searched before going straight to the top level.
+const MAX_LEVELS: usize = 64;
+
 /// The package key a dependency `name` of the package at `from` resolves to: `from/name`, then
 /// the same from each enclosing package, then the top level.
-fn resolve(index: &HashMap<&str, &Value>, from: &str, name: &str) -> Option<String> {
-    let mut names = split_key(from);
-    loop {
-        let mut candidate = names.join("/");
-        if !candidate.is_empty() {
-            candidate.push('/');
+fn resolve(index: &Nested<'_>, from: &str, name: &str) -> Option<String> {
+    let mut base = from;
+    for _ in 0..MAX_LEVELS {
+        if let Some(k) = index.get(&(base, name)) {
+            return Some(k.to_string());
         }
-        candidate.push_str(name);
-        if index.contains_key(candidate.as_str()) {
-            return Some(candidate);
+        if base.is_empty() {
+            return None;
         }
-        names.pop()?;
+        base = nested_at(base).0;
     }
+    index.get(&("", name)).map(|k| k.to_string())
 }
 
 /// `a/@s/b/c` → `["a", "@s/b", "c"]`.
@@ -414,8 +430,9 @@ mod tests {
         assert_eq!(split_key("a/@s/b/c"), ["a", "@s/b", "c"]);
         assert_eq!(split_key("@s/b"), ["@s/b"]);
         assert!(split_key("").is_empty());
-        let v = Value::Null;
-        let index: HashMap<&str, &Value> = [("a", &v), ("a/b", &v), ("c", &v)].into();
+        assert_eq!(nested_at("a/@s/b"), ("a", "@s/b"));
+        assert_eq!(nested_at("@s/b"), ("", "@s/b"));
+        let index: Nested<'_> = ["a", "a/b", "c"].map(|k| (nested_at(k), k)).into();
         assert_eq!(resolve(&index, "a/b", "c").as_deref(), Some("c"));
         assert_eq!(resolve(&index, "a", "b").as_deref(), Some("a/b"));
         assert_eq!(resolve(&index, "c", "b"), None);

@@ -292,16 +292,26 @@ fn git_commit(spec: &str) -> Option<&str> {
     (rev.len() >= 7 && rev.bytes().all(|b| b.is_ascii_hexdigit())).then_some(rev)
 }
 
-/// Finds the folder a package at `from` gets for `name`, the way Node's `require` searches.
-fn resolve<'a>(index: &HashMap<&str, usize>, from: &'a str, name: &str) -> Option<usize> {
-    let mut base: &'a str = from;
-    loop {
-        let candidate = if base.is_empty() {
-            format!("node_modules/{name}")
-        } else {
-            format!("{base}/node_modules/{name}")
-        };
-        if let Some(&i) = index.get(candidate.as_str()) {
+/// Folders by where they are installed: (the folder whose `node_modules` holds them, the name they
+/// are installed under). `node_modules/a/node_modules/@s/b` → (`node_modules/a`, `@s/b`).
+type Installed<'a> = HashMap<(&'a str, &'a str), usize>;
+
+fn installed_at(key: &str) -> Option<(&str, &str)> {
+    match key.rsplit_once("/node_modules/") {
+        Some((dir, name)) => Some((dir, name)),
+        None => key.strip_prefix("node_modules/").map(|name| ("", name)),
+    }
+}
+
+/// Ancestors searched before going straight to the top level; real trees are far shallower.
+const MAX_LEVELS: usize = 64;
+
+/// Finds the folder a package at `from` gets for `name`, the way Node's `require` searches: the
+/// `node_modules` of its own folder, then of each ancestor.
+fn resolve(index: &Installed<'_>, from: &str, name: &str) -> Option<usize> {
+    let mut base = from;
+    for _ in 0..MAX_LEVELS {
+        if let Some(&i) = index.get(&(base, name)) {
             return Some(i);
         }
         if base.is_empty() {
@@ -313,6 +323,7 @@ fn resolve<'a>(index: &HashMap<&str, usize>, from: &'a str, name: &str) -> Optio
             base = base.rsplit_once('/').map_or("", |(parent, _)| parent);
         }
     }
+    index.get(&("", name)).copied()
 }
 
 fn build(
@@ -323,11 +334,11 @@ fn build(
     manifest: Option<&PackageJson>,
 ) {
     // A link to a folder the lockfile does not list still names a first-party package.
-    let known: HashSet<String> = folders.iter().map(|f| f.key.clone()).collect();
+    let mut known: HashSet<&str> = folders.iter().map(|f| f.key.as_str()).collect();
     let mut extra = Vec::new();
     for f in folders.iter().filter(|f| f.link) {
         if let Some(target) = f.resolved.as_deref().map(link_target) {
-            if !known.contains(target) && !extra.iter().any(|e: &Folder| e.key == target) {
+            if known.insert(target) {
                 extra.push(Folder {
                     key: target.to_string(),
                     line: f.line,
@@ -337,12 +348,18 @@ fn build(
             }
         }
     }
+    drop(known);
     folders.extend(extra);
 
     let index: HashMap<&str, usize> = folders
         .iter()
         .enumerate()
         .map(|(i, f)| (f.key.as_str(), i))
+        .collect();
+    let installed: Installed<'_> = folders
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| installed_at(&f.key).map(|at| (at, i)))
         .collect();
     // Workspaces are named by the links that point at them when their entry has no name.
     let mut link_names: HashMap<&str, &str> = HashMap::new();
@@ -444,7 +461,7 @@ fn build(
             if *kind == DepKind::Dev && f.in_node_modules() {
                 continue;
             }
-            match resolve(&index, &f.key, dep).and_then(target_of) {
+            match resolve(&installed, &f.key, dep).and_then(target_of) {
                 Some(to) => {
                     if seen.insert(to) {
                         parsed.edges.push((f.key.clone(), to.to_string()));
@@ -499,7 +516,11 @@ mod tests {
             "packages/x/node_modules/c",
             "node_modules/@s/d",
         ];
-        let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        let index: Installed<'_> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| installed_at(k).map(|at| (at, i)))
+            .collect();
         let r = |from: &str, name: &str| resolve(&index, from, name).map(|i| keys[i]);
         assert_eq!(
             r("node_modules/a/node_modules/b", "c"),

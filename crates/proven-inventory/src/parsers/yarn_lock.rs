@@ -446,15 +446,22 @@ fn parse_berry(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         by_descriptor: HashMap::new(),
         bound: HashMap::new(),
         by_name: HashMap::new(),
-        rules: manifest
-            .iter()
-            .flat_map(|m| &m.resolutions)
-            .filter_map(|(p, to)| Rule::parse(p, to))
-            .collect(),
+        rules: HashMap::new(),
         catalogs: (input.sibling)(".yarnrc.yml")
             .map(|t| read_catalogs(&t))
             .unwrap_or_default(),
     };
+    for rule in manifest
+        .iter()
+        .flat_map(|m| &m.resolutions)
+        .filter_map(|(p, to)| Rule::parse(p, to))
+    {
+        lookup
+            .rules
+            .entry(rule.name.clone())
+            .or_default()
+            .push(rule);
+    }
     for (i, e) in entries.iter().enumerate() {
         for d in e.key.split(", ").map(str::trim) {
             lookup.by_descriptor.entry(d).or_insert(i);
@@ -646,7 +653,8 @@ struct Lookup<'a> {
     bound: HashMap<&'a str, Vec<(usize, String)>>,
     /// Entries by package name, for `catalog:` ranges when the catalog is not at hand.
     by_name: HashMap<String, Vec<usize>>,
-    rules: Vec<Rule>,
+    /// `resolutions` rules by the package name they replace.
+    rules: HashMap<String, Vec<Rule>>,
     /// Catalogs from .yarnrc.yml: (catalog name, `""` for the default one, package) → range.
     catalogs: HashMap<(String, String), String>,
 }
@@ -658,7 +666,9 @@ impl Lookup<'_> {
         let mut ranges: Vec<String> = Vec::with_capacity(3);
         let rules = self
             .rules
-            .iter()
+            .get(name)
+            .into_iter()
+            .flatten()
             .filter(|r| r.applies(name, range, parent_name));
         // The most specific rule wins: one naming its parent, then one naming a range.
         if let Some(rule) = rules.max_by_key(|r| (r.from.is_some(), r.range.is_some())) {

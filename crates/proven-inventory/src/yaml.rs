@@ -191,7 +191,12 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let text = "[".repeat(200);
-        assert!(parse(&text).is_err());
+        for text in [
+            "[".repeat(200),
+            "- ".repeat(100_000) + "a",
+            "{a: ".repeat(300),
+        ] {
+            assert!(parse(&text).is_err());
+        }
     }
 }

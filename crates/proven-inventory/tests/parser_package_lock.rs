@@ -282,3 +282,17 @@ fn shrinkwrap_and_v1_spec_versions() {
         "the commit pins it"
     );
 }
+
+#[test]
+fn a_package_without_version_is_reported() {
+    let text = "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {},\n    \"node_modules/a\": {\n      \"resolved\": \"https://registry.npmjs.org/a/-/a-1.0.0.tgz\"\n    }\n  }\n}\n";
+    let inv = lock(text);
+    assert_eq!(inv.components.len(), 1);
+    assert_eq!(
+        inv.components[0].version, None,
+        "never guessed from the URL"
+    );
+    assert_eq!(inv.diagnostics.len(), 1);
+    assert_eq!(inv.diagnostics[0].level, DiagnosticLevel::Warning);
+    assert_eq!(inv.diagnostics[0].location.line, Some(5));
+}

@@ -397,6 +397,23 @@ fn build(
             }
             continue;
         };
+        if f.version.is_none()
+            && f.in_node_modules()
+            && !f.local
+            && !npm::is_git(f.resolved.as_deref().unwrap_or(""))
+        {
+            parsed.diagnostics.push(Diagnostic::warning(
+                Location {
+                    path: input.path.to_string(),
+                    line: f.line,
+                    column: None,
+                },
+                format!(
+                    "`{}` has no version; expected `\"version\": \"x.y.z\"`",
+                    f.key
+                ),
+            ));
+        }
         let mut c = npm::component(&name, f.version.as_deref(), input.path, f.line);
         c.id = f.key.clone();
         c.licenses.declared = f.license.clone();

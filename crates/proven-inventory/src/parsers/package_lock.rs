@@ -7,10 +7,10 @@
 //! `node_modules`. One component per folder (the merge folds one name@version found at several
 //! paths); a `link` entry is not a component but points at the folder that is.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use proven_model::{ComponentKind, Diagnostic, Ecosystem, Location, Scope};
-use std::borrow::Cow;
 
 use super::npm_common::{self as npm, Origin, PackageJson};
 use super::{Input, ParseFailure, Parsed, ParserDef};

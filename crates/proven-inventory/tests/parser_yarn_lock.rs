@@ -188,6 +188,10 @@ fn classic_bad_lines_are_reported() {
     let inv = lock("garbage\n");
     assert_eq!(inv.diagnostics[0].location.line, Some(1));
     assert!(inv.components.is_empty());
+    let inv = lock("# yarn lockfile v1\n  version \"1.0.0\"\n  resolved \"x\"\n");
+    assert_eq!(inv.diagnostics.len(), 1, "one report for the orphan block");
+    assert_eq!(inv.diagnostics[0].location.line, Some(2));
+    assert!(!inv.is_complete());
 }
 
 #[test]

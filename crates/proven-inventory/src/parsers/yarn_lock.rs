@@ -38,10 +38,6 @@ struct Roots {
     dev: Vec<String>,
 }
 
-fn location(path: &str, line: u32) -> Location {
-    Location::line(path, line)
-}
-
 // ----- classic -----
 
 /// One entry of a classic lockfile.
@@ -115,12 +111,13 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     // The block (`dependencies:` / `optionalDependencies:`) the indented lines belong to.
     let mut block: Option<bool> = None;
     let mut in_entry = false;
+    let mut skipping = false;
     let mut first_error: Option<(u32, String)> = None;
     let mut error = |parsed: &mut Parsed, line: u32, msg: String| {
         first_error.get_or_insert((line, msg.clone()));
         parsed
             .diagnostics
-            .push(Diagnostic::error(location(input.path, line), msg));
+            .push(Diagnostic::error(Location::line(input.path, line), msg));
         parsed.incomplete = Some("some lines of the lockfile could not be read".into());
     };
     for (n, raw) in input.text.lines().enumerate() {
@@ -135,6 +132,7 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             0 => {
                 block = None;
                 in_entry = false;
+                skipping = true;
                 let Some(header) = content.strip_suffix(':') else {
                     error(
                         &mut parsed,
@@ -146,6 +144,7 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 match header_descriptors(header) {
                     Ok(descriptors) if !descriptors.is_empty() => {
                         in_entry = true;
+                        skipping = false;
                         entries.push(ClassicEntry {
                             descriptors,
                             line,
@@ -164,7 +163,16 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                     ),
                 }
             }
-            2 | 4 if !in_entry => {}
+            // The fields of a header already reported as unreadable.
+            2 | 4 if !in_entry && skipping => {}
+            2 | 4 if !in_entry => {
+                skipping = true;
+                error(
+                    &mut parsed,
+                    line,
+                    format!("`{content}` is indented but belongs to no entry; expected an entry header first"),
+                );
+            }
             2 => {
                 block = None;
                 let Some(entry) = entries.last_mut() else {
@@ -252,7 +260,7 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         };
         if e.version.is_none() {
             parsed.diagnostics.push(Diagnostic::warning(
-                location(input.path, e.line),
+                Location::line(input.path, e.line),
                 format!("entry `{first}` has no version; expected `version \"x.y.z\"`"),
             ));
         }
@@ -293,7 +301,7 @@ fn parse_classic(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 None if *optional => {}
                 None => {
                     parsed.diagnostics.push(Diagnostic::warning(
-                        location(input.path, e.line),
+                        Location::line(input.path, e.line),
                         format!("dependency `{key}` of `{first}` has no entry; expected an entry for `{key}`"),
                     ));
                     parsed.incomplete = Some("a dependency has no entry".into());
@@ -484,7 +492,7 @@ fn parse_berry(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         resolutions.push(resolution.map(str::to_string));
         let Some(resolved) = resolution.and_then(classify_locator) else {
             parsed.diagnostics.push(Diagnostic::warning(
-                location(input.path, e.line),
+                Location::line(input.path, e.line),
                 format!("entry `{}` has no readable `resolution`; expected `resolution: \"name@npm:x.y.z\"`", e.key),
             ));
             parsed.incomplete = Some("an entry could not be read".into());
@@ -562,7 +570,7 @@ fn parse_berry(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 None if optional(&dep.key) => {}
                 None => {
                     parsed.diagnostics.push(Diagnostic::warning(
-                        location(input.path, dep.line),
+                        Location::line(input.path, dep.line),
                         format!(
                             "dependency `{}@{range}` of `{parent}` has no entry; expected an entry for that descriptor",
                             dep.key

@@ -5,10 +5,12 @@
 //! parser that claims it; [`merge`] folds the per-file results into one [`proven_model::Inventory`].
 
 pub mod graph;
+pub mod json;
 pub mod merge;
 pub mod parsers;
 pub mod text;
 pub mod walk;
+pub mod yaml;
 
 pub use parsers::{find_parser, Input, ParseFailure, Parsed, ParserDef, PARSERS};
 pub use walk::{

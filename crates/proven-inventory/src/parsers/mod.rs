@@ -2,14 +2,19 @@
 
 use proven_model::{Component, Diagnostic, Ecosystem};
 
+mod bun_lock;
 mod cargo;
 mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
 mod gradle_lockfile;
 mod mix_lock;
+mod npm_common;
 mod nuget_lock;
+mod package_lock;
+mod pnpm_lock;
 mod pom_xml;
+mod yarn_lock;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -108,6 +113,10 @@ pub static PARSERS: &[&ParserDef] = &[
     &gradle_lockfile::PARSER,
     &pom_xml::PARSER,
     &mix_lock::PARSER,
+    &package_lock::PARSER,
+    &yarn_lock::PARSER,
+    &pnpm_lock::PARSER,
+    &bun_lock::PARSER,
 ];
 
 /// The parser for a file name, if any.

@@ -15,7 +15,11 @@ fn fixtures() -> PathBuf {
 fn scan_file(path: &Path) -> Vec<Finding> {
     let scanner = ConfigScanner::new();
     let sink = Sink::default();
-    let name = path.file_name().expect("file").to_string_lossy().into_owned();
+    let name = path
+        .file_name()
+        .expect("file")
+        .to_string_lossy()
+        .into_owned();
     let text = std::fs::read_to_string(path).expect("readable fixture");
     scanner.check_text(&name, &text, &sink);
     scanner.finish(&sink);
@@ -36,12 +40,27 @@ fn rule_ids_unique_and_documented() {
     let mut seen = BTreeSet::new();
     for r in RULES {
         assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
-        assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", r.id);
+        assert!(
+            r.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            r.id
+        );
         let docs = r.docs();
-        for heading in ["## What it does", "## Why is this bad", "## Example", "## Fix", "## References"] {
+        for heading in [
+            "## What it does",
+            "## Why is this bad",
+            "## Example",
+            "## Fix",
+            "## References",
+        ] {
             assert!(docs.contains(heading), "{} lacks {heading}", r.id);
         }
-        assert!(!r.what.is_empty() && !r.why.is_empty() && !r.example.is_empty() && !r.fix.is_empty(), "{}", r.id);
+        assert!(
+            !r.what.is_empty() && !r.why.is_empty() && !r.example.is_empty() && !r.fix.is_empty(),
+            "{}",
+            r.id
+        );
         assert!(r.cra.starts_with("I.2("), "{}", r.id);
     }
 }
@@ -54,16 +73,28 @@ fn every_rule_fires_on_its_bad_fixture_only() {
         let files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .expect("fixtures")
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{}.", r.id))))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{}.", r.id)))
+            })
             .collect();
-        let bad: Vec<&PathBuf> = files.iter().filter(|p| p.to_string_lossy().contains(".bad.")).collect();
-        let good: Vec<&PathBuf> = files.iter().filter(|p| p.to_string_lossy().contains(".good.")).collect();
+        let bad: Vec<&PathBuf> = files
+            .iter()
+            .filter(|p| p.to_string_lossy().contains(".bad."))
+            .collect();
+        let good: Vec<&PathBuf> = files
+            .iter()
+            .filter(|p| p.to_string_lossy().contains(".good."))
+            .collect();
         if bad.is_empty() || good.is_empty() {
             failures.push(format!("{}: missing a bad or good fixture", r.id));
             continue;
         }
         for b in bad {
-            if !scan_file(b).iter().any(|f| f.code == r.id && f.status == Status::Open) {
+            if !scan_file(b)
+                .iter()
+                .any(|f| f.code == r.id && f.status == Status::Open)
+            {
                 failures.push(format!("{}: silent on {}", r.id, b.display()));
             }
         }
@@ -130,14 +161,25 @@ fn suppressions_of_each_syntax() {
         "tf-storage-unencrypted",
         "k8s-privileged",
     ] {
-        assert!(codes.contains(code), "{code} not suppressed: {suppressed:#?}");
+        assert!(
+            codes.contains(code),
+            "{code} not suppressed: {suppressed:#?}"
+        );
     }
-    let reason = |code: &str| suppressed.iter().find(|(c, _)| *c == code).map(|(_, r)| r.clone()).unwrap_or_default();
+    let reason = |code: &str| {
+        suppressed
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    };
     assert!(reason("docker-runs-as-root").contains("drops privileges itself"));
     assert!(reason("tf-imdsv1").contains("legacy AMI"));
     assert!(reason("k8s-privileged").contains("node agent needs it"));
     // Suppressions name rules: others on the same lines stay open.
-    assert!(findings.iter().any(|f| f.code == "docker-no-healthcheck" && f.status == Status::Open));
+    assert!(findings
+        .iter()
+        .any(|f| f.code == "docker-no-healthcheck" && f.status == Status::Open));
     insta::assert_json_snapshot!("config_suppressions", brief(&findings));
 }
 
@@ -163,12 +205,17 @@ fn sarif_output_is_valid() {
     };
     let schema_path = Path::new(&base).join("schemas/sarif/sarif-schema-2.1.0.json");
     let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema"))
+            .expect("json");
     let (findings, _) = scan_dir(&fixtures().join("config"));
     assert!(!findings.is_empty());
     let sarif = proven_evidence::sarif::write(&findings, "0.0.0-test");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).take(5).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .take(5)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 

@@ -75,7 +75,10 @@ pub fn run(args: &ConfigArgs) -> Result<Code> {
         findings.len() - open.len()
     );
     output::write(None, rendered.as_bytes())?;
-    if diagnostics.iter().any(|d| d.level == DiagnosticLevel::Error) {
+    if diagnostics
+        .iter()
+        .any(|d| d.level == DiagnosticLevel::Error)
+    {
         return Ok(Code::Incomplete);
     }
     let failing = open

@@ -219,6 +219,9 @@ struct Hit {
     /// What identifies the offending thing without line numbers (for the fingerprint).
     key: String,
     detail: String,
+    /// Last line of the object: suppression comments up to here apply (checkov's inside a
+    /// Terraform block, below an attribute that is missing).
+    upper: u32,
     /// A suppression the format itself carries (a kube-linter annotation).
     suppressed: Option<String>,
 }
@@ -229,6 +232,8 @@ struct Emitter<'a> {
     path: &'a str,
     directives: &'a [Directive],
     hits: Vec<Hit>,
+    /// Last line of the object being checked, when the format knows it.
+    scope_end: u32,
 }
 
 impl<'a> Emitter<'a> {
@@ -237,6 +242,7 @@ impl<'a> Emitter<'a> {
             path,
             directives,
             hits: Vec::new(),
+            scope_end: 0,
         }
     }
 
@@ -262,6 +268,7 @@ impl<'a> Emitter<'a> {
             rule,
             line,
             anchor: anchor.min(line),
+            upper: line.max(self.scope_end),
             key,
             detail,
             suppressed,
@@ -276,7 +283,7 @@ impl<'a> Emitter<'a> {
             }
             let status = match h
                 .suppressed
-                .or_else(|| suppress::find(self.directives, h.rule, h.line, h.anchor))
+                .or_else(|| suppress::find(self.directives, h.rule, h.line, h.anchor, h.upper))
             {
                 Some(reason) => Status::Suppressed { reason },
                 None => Status::Open,

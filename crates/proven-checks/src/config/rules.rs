@@ -75,16 +75,12 @@ impl Rule {
 
     /// Links to the rule's sources and to the peers' documentation of the same check.
     pub fn references(&self) -> Vec<String> {
-        let mut out =
-            vec!["https://eur-lex.europa.eu/eli/reg/2024/2847/oj (Annex I, Part I)".to_string()];
-        if !self.cis.is_empty() {
-            out.push(format!("{} {}", self.cis_name(), self.cis));
-        }
+        let mut out = vec!["https://eur-lex.europa.eu/eli/reg/2024/2847/oj".to_string()];
         out.extend(
             self.hadolint()
                 .map(|d| format!("https://github.com/hadolint/hadolint/wiki/{d}")),
         );
-        out.extend(self.trivy().map(|t| {
+        out.extend(self.trivy().filter(|t| t.starts_with("AVD-")).map(|t| {
             format!(
                 "https://avd.aquasec.com/misconfig/{}",
                 t.to_ascii_lowercase()
@@ -94,10 +90,9 @@ impl Rule {
             self.kube_linter()
                 .map(|k| format!("https://docs.kubelinter.io/#/generated/checks?id={k}")),
         );
-        out.extend(
-            self.checkov()
-                .map(|c| format!("https://www.checkov.io/5.Policy%20Index/all.html ({c})")),
-        );
+        if self.checkov().next().is_some() {
+            out.push("https://www.checkov.io/5.Policy%20Index/all.html".to_string());
+        }
         out
     }
 
@@ -119,6 +114,9 @@ impl Rule {
             self.severity,
             self.cra
         );
+        if !self.cis.is_empty() {
+            s.push_str(&format!("{} section {}\n", self.cis_name(), self.cis));
+        }
         if !self.peers.is_empty() {
             s.push_str(&format!("Same check elsewhere: {}\n", self.peers));
         }

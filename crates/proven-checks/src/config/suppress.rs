@@ -132,8 +132,14 @@ fn names_rule(d: &Directive, rule: &Rule) -> bool {
 
 /// The reason a hit of `rule` at `line` (in the object starting at `anchor`) is suppressed, if a
 /// directive covers it: on the same line, in the comment lines just above the object, or inside
-/// the object before the line.
-pub fn find(directives: &[Directive], rule: &Rule, line: u32, anchor: u32) -> Option<String> {
+/// the object up to its last line (`upper`).
+pub fn find(
+    directives: &[Directive],
+    rule: &Rule,
+    line: u32,
+    anchor: u32,
+    upper: u32,
+) -> Option<String> {
     directives
         .iter()
         .find(|d| {
@@ -142,7 +148,7 @@ pub fn find(directives: &[Directive], rule: &Rule, line: u32, anchor: u32) -> Op
             } else if d.next_line {
                 d.line + 1 == line || d.line + 1 == anchor || d.line == line
             } else {
-                d.line <= line && d.line + 3 >= anchor
+                d.line <= upper.max(line) && d.line + 3 >= anchor
             };
             placed && names_rule(d, rule)
         })
@@ -172,13 +178,13 @@ mod tests {
         let sudo = rule("docker-sudo").expect("rule");
         let root = rule("docker-runs-as-root").expect("rule");
         let pins = rule("docker-unpinned-packages").expect("rule");
-        let reason = find(&d[..1], sudo, 2, 2).expect("suppressed");
+        let reason = find(&d[..1], sudo, 2, 2, 2).expect("suppressed");
         assert!(reason.contains("build needs it"), "{reason}");
-        assert!(find(&d[1..2], root, 3, 3).is_some());
-        assert!(find(&d[2..3], root, 4, 4).is_some());
-        assert!(find(&d[3..4], pins, 5, 5).is_some());
-        assert!(find(&d[3..4], root, 5, 5).is_none());
-        assert!(find(&d[4..5], root, 6, 6).is_some());
-        assert!(find(&d[4..5], root, 9, 9).is_none());
+        assert!(find(&d[1..2], root, 3, 3, 3).is_some());
+        assert!(find(&d[2..3], root, 4, 4, 4).is_some());
+        assert!(find(&d[3..4], pins, 5, 5, 5).is_some());
+        assert!(find(&d[3..4], root, 5, 5, 5).is_none());
+        assert!(find(&d[4..5], root, 6, 6, 6).is_some());
+        assert!(find(&d[4..5], root, 9, 9, 9).is_none());
     }
 }

@@ -21,6 +21,8 @@ pub struct Block {
     pub kind: String,
     pub labels: Vec<String>,
     pub line: u32,
+    /// Last line of the block.
+    pub end: u32,
     pub body: Node,
 }
 
@@ -64,6 +66,7 @@ pub fn parse_hcl(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
                 kind: b.ident.as_str().to_string(),
                 labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
                 line: lines.of(b.span().map_or(0, |r| r.start)),
+                end: lines.of(b.span().map_or(0, |r| r.end.saturating_sub(1))),
                 body: body_node(&b.body, text, &lines, b.span().map_or(0, |r| r.start)),
             });
         }
@@ -230,6 +233,7 @@ fn collect_json(
                 kind: kind.into(),
                 labels: labels.clone(),
                 line,
+                end: line,
                 body: json_node(item, line, 0),
             });
         }
@@ -327,6 +331,7 @@ pub fn check_module(files: &[TfFile], sink: &Sink) {
         let mut out = Emitter::new(&f.path, &f.directives);
         for b in &f.blocks {
             let body = scope.resolve(&b.body, 0);
+            out.scope_end = b.end;
             let ty = b.labels.first().cloned().unwrap_or_default();
             let name = b.labels.get(1).cloned().unwrap_or_default();
             let mut c = Check {

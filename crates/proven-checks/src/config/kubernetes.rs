@@ -99,21 +99,20 @@ pub fn check(
         }
         "NetworkPolicy" => policies.push(ns),
         "Role" | "ClusterRole" => rbac(&mut ctx, doc),
-        "RoleBinding" | "ClusterRoleBinding" => {
+        "RoleBinding" | "ClusterRoleBinding"
             if doc
                 .at(&["roleRef", "name"])
                 .and_then(Node::as_string)
                 .as_deref()
-                == Some("cluster-admin")
-            {
-                let line = doc.get("roleRef").map_or(anchor, |n| n.line);
-                ctx.hit(
-                    "k8s-cluster-admin-binding",
-                    line,
-                    "roleRef",
-                    format!("{object} binds cluster-admin"),
-                );
-            }
+                == Some("cluster-admin") =>
+        {
+            let line = doc.get("roleRef").map_or(anchor, |n| n.line);
+            ctx.hit(
+                "k8s-cluster-admin-binding",
+                line,
+                "roleRef",
+                format!("{object} binds cluster-admin"),
+            );
         }
         "Service" => service(&mut ctx, doc),
         _ => {}

@@ -742,15 +742,13 @@ fn resource(c: &mut Check<'_, '_>, ty: &str, b: &Node, s3_logging: bool) {
                 }
             }
         }
-        "aws_ebs_volume" => {
-            if not_true(b, "encrypted") {
-                c.hit(
-                    "tf-storage-unencrypted",
-                    line(b, "encrypted"),
-                    "encrypted",
-                    "encrypted is not true".into(),
-                );
-            }
+        "aws_ebs_volume" if not_true(b, "encrypted") => {
+            c.hit(
+                "tf-storage-unencrypted",
+                line(b, "encrypted"),
+                "encrypted",
+                "encrypted is not true".into(),
+            );
         }
         "aws_instance" | "aws_launch_configuration" | "aws_launch_template" => {
             for k in ["root_block_device", "ebs_block_device"] {
@@ -800,35 +798,31 @@ fn resource(c: &mut Check<'_, '_>, ty: &str, b: &Node, s3_logging: bool) {
                 }
             }
         }
-        "azurerm_managed_disk" => {
-            if first("encryption_settings").is_some_and(|e| is_false(&e, "enabled")) {
-                c.hit(
-                    "tf-storage-unencrypted",
-                    line(b, "encryption_settings"),
-                    "encryption",
-                    "encryption_settings.enabled = false".into(),
-                );
-            }
+        "azurerm_managed_disk"
+            if first("encryption_settings").is_some_and(|e| is_false(&e, "enabled")) =>
+        {
+            c.hit(
+                "tf-storage-unencrypted",
+                line(b, "encryption_settings"),
+                "encryption",
+                "encryption_settings.enabled = false".into(),
+            );
         }
-        "aws_elasticache_replication_group" => {
-            if not_true(b, "at_rest_encryption_enabled") {
-                c.hit(
-                    "tf-storage-unencrypted",
-                    b.line,
-                    "at_rest",
-                    "at_rest_encryption_enabled is not true".into(),
-                );
-            }
+        "aws_elasticache_replication_group" if not_true(b, "at_rest_encryption_enabled") => {
+            c.hit(
+                "tf-storage-unencrypted",
+                b.line,
+                "at_rest",
+                "at_rest_encryption_enabled is not true".into(),
+            );
         }
-        "aws_redshift_cluster" => {
-            if not_true(b, "encrypted") {
-                c.hit(
-                    "tf-storage-unencrypted",
-                    b.line,
-                    "encrypted",
-                    "encrypted is not true".into(),
-                );
-            }
+        "aws_redshift_cluster" if not_true(b, "encrypted") => {
+            c.hit(
+                "tf-storage-unencrypted",
+                b.line,
+                "encrypted",
+                "encrypted is not true".into(),
+            );
         }
         "azurerm_mssql_server"
         | "azurerm_sql_server"

@@ -25,6 +25,38 @@ pub enum Command {
     /// Signing keys for the evidence.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Check Dockerfiles, docker-compose files, Kubernetes manifests and Terraform.
+    Config(ConfigArgs),
+    /// Print the documentation of a configuration rule (`list` lists them all).
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// A folder to walk, or one file.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ConfigFormat::Table)]
+    pub format: ConfigFormat,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// A table for people.
+    Table,
+    /// Findings and diagnostics as JSON.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id (`docker-runs-as-root`), or `list`.
+    pub rule: String,
 }
 
 #[derive(Debug, Args)]

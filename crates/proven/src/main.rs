@@ -2,6 +2,7 @@
 
 mod ci_cmd;
 mod cli;
+mod config_cmd;
 mod exit;
 mod output;
 mod sbom_cmd;
@@ -18,6 +19,8 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => ci_cmd::init(&args),
         cli::Command::Verify(args) => ci_cmd::verify(&args),
         cli::Command::Key(cli::KeyCommand::Generate(args)) => ci_cmd::key_generate(&args),
+        cli::Command::Config(args) => config_cmd::run(&args),
+        cli::Command::Explain(args) => config_cmd::explain(&args),
     };
     match result {
         Ok(code) => code.into(),

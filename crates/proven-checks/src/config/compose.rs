@@ -1,0 +1,862 @@
+//! docker-compose files (v2, v3 and the Compose Specification): the `services` map.
+
+use super::node::{Node, Value};
+use super::{secret_name, Emitter};
+use crate::mask::mask_secret;
+
+/// True when a YAML document is a compose file.
+pub fn is_compose(doc: &Node) -> bool {
+    matches!(doc.get("services").map(|s| &s.value), Some(Value::Map(_)))
+        && doc.get("apiVersion").is_none()
+}
+
+/// Ports meant for operators or other containers, with what usually listens there.
+pub const MANAGEMENT_PORTS: &[(u32, &str)] = &[
+    (22, "SSH"),
+    (23, "telnet"),
+    (2375, "Docker API (plain)"),
+    (2376, "Docker API (TLS)"),
+    (2379, "etcd"),
+    (3306, "MySQL/MariaDB"),
+    (5432, "PostgreSQL"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (6379, "Redis"),
+    (11211, "memcached"),
+    (27017, "MongoDB"),
+    (9200, "Elasticsearch/OpenSearch"),
+    (9300, "Elasticsearch transport"),
+    (5601, "Kibana"),
+    (15672, "RabbitMQ management"),
+    (5672, "RabbitMQ AMQP"),
+    (9001, "MinIO console"),
+    (9042, "Cassandra"),
+    (5984, "CouchDB"),
+    (8086, "InfluxDB"),
+    (7474, "Neo4j browser"),
+    (8161, "ActiveMQ console"),
+    (8500, "Consul"),
+    (8200, "Vault"),
+    (5050, "pgAdmin"),
+    (10250, "kubelet"),
+    (9090, "Prometheus"),
+    (8123, "ClickHouse HTTP"),
+];
+
+/// A well-known image, the variables holding its credentials and its documented default or
+/// example values.
+struct Product {
+    name: &'static str,
+    images: &'static [&'static str],
+    vars: &'static [&'static str],
+    weak: &'static [&'static str],
+    /// What the image does when no credential variable is set, if that is insecure.
+    unset: Option<&'static str>,
+    /// Settings that turn authentication off: (variable, value).
+    no_auth: &'static [(&'static str, &'static str)],
+}
+
+const fn p(
+    name: &'static str,
+    images: &'static [&'static str],
+    vars: &'static [&'static str],
+    weak: &'static [&'static str],
+    unset: Option<&'static str>,
+    no_auth: &'static [(&'static str, &'static str)],
+) -> Product {
+    Product {
+        name,
+        images,
+        vars,
+        weak,
+        unset,
+        no_auth,
+    }
+}
+
+/// Defaults and example values from each image's own documentation.
+static PRODUCTS: &[Product] = &[
+    p(
+        "PostgreSQL",
+        &["postgres", "postgresql", "postgis", "timescaledb"],
+        &[
+            "POSTGRES_PASSWORD",
+            "POSTGRESQL_PASSWORD",
+            "POSTGRESQL_POSTGRES_PASSWORD",
+        ],
+        &["postgres", "example", "mysecretpassword"],
+        None,
+        &[
+            ("POSTGRES_HOST_AUTH_METHOD", "trust"),
+            ("ALLOW_EMPTY_PASSWORD", "yes"),
+        ],
+    ),
+    p(
+        "MySQL",
+        &["mysql", "percona"],
+        &["MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD"],
+        &["mysql", "root", "example", "my-secret-pw"],
+        None,
+        &[
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "true"),
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "1"),
+        ],
+    ),
+    p(
+        "MariaDB",
+        &["mariadb"],
+        &[
+            "MARIADB_ROOT_PASSWORD",
+            "MYSQL_ROOT_PASSWORD",
+            "MARIADB_PASSWORD",
+            "MYSQL_PASSWORD",
+        ],
+        &["mariadb", "root", "example", "my-secret-pw"],
+        None,
+        &[
+            ("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "yes"),
+            ("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "1"),
+            ("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),
+        ],
+    ),
+    p(
+        "MongoDB",
+        &["mongo", "mongodb"],
+        &["MONGO_INITDB_ROOT_PASSWORD", "MONGODB_ROOT_PASSWORD"],
+        &["mongo", "example", "mongoadmin", "secret"],
+        Some("no root user is created and the database accepts unauthenticated clients"),
+        &[],
+    ),
+    p(
+        "Mongo Express",
+        &["mongo-express"],
+        &[
+            "ME_CONFIG_BASICAUTH_PASSWORD",
+            "ME_CONFIG_MONGODB_ADMINPASSWORD",
+        ],
+        &["pass", "example"],
+        Some("the web console is served without a login"),
+        &[],
+    ),
+    p(
+        "Redis",
+        &["redis", "redis-stack", "valkey"],
+        &["REDIS_PASSWORD"],
+        &["redis"],
+        Some("the server accepts every client without a password (set --requirepass)"),
+        &[("ALLOW_EMPTY_PASSWORD", "yes")],
+    ),
+    p(
+        "RabbitMQ",
+        &["rabbitmq"],
+        &["RABBITMQ_DEFAULT_PASS"],
+        &["guest"],
+        Some("the broker keeps the user guest/guest"),
+        &[],
+    ),
+    p(
+        "MinIO",
+        &["minio"],
+        &["MINIO_ROOT_PASSWORD", "MINIO_SECRET_KEY"],
+        &["minioadmin", "minio123", "minio"],
+        Some("the root credentials are minioadmin/minioadmin"),
+        &[],
+    ),
+    p(
+        "Grafana",
+        &["grafana", "grafana-enterprise", "grafana-oss"],
+        &["GF_SECURITY_ADMIN_PASSWORD"],
+        &["admin", "grafana"],
+        Some("the admin login is admin/admin"),
+        &[
+            ("GF_AUTH_ANONYMOUS_ENABLED", "true"),
+            ("GF_AUTH_DISABLE_LOGIN_FORM", "true"),
+        ],
+    ),
+    p(
+        "Elasticsearch",
+        &["elasticsearch"],
+        &["ELASTIC_PASSWORD"],
+        &["changeme", "elastic"],
+        None,
+        &[("xpack.security.enabled", "false")],
+    ),
+    p(
+        "Kibana",
+        &["kibana"],
+        &["ELASTICSEARCH_PASSWORD"],
+        &["changeme", "kibana"],
+        None,
+        &[],
+    ),
+    p(
+        "OpenSearch",
+        &["opensearch"],
+        &["OPENSEARCH_INITIAL_ADMIN_PASSWORD"],
+        &["admin"],
+        None,
+        &[
+            ("DISABLE_SECURITY_PLUGIN", "true"),
+            ("plugins.security.disabled", "true"),
+        ],
+    ),
+    p(
+        "Keycloak",
+        &["keycloak"],
+        &[
+            "KEYCLOAK_ADMIN_PASSWORD",
+            "KC_BOOTSTRAP_ADMIN_PASSWORD",
+            "KEYCLOAK_PASSWORD",
+            "KC_DB_PASSWORD",
+        ],
+        &["admin", "keycloak", "password"],
+        None,
+        &[],
+    ),
+    p(
+        "Jenkins",
+        &["jenkins"],
+        &["JENKINS_PASSWORD", "JENKINS_ADMIN_PASSWORD"],
+        &["bitnami", "admin", "jenkins"],
+        None,
+        &[("JAVA_OPTS", "-Djenkins.install.runSetupWizard=false")],
+    ),
+    p(
+        "Gitea",
+        &["gitea"],
+        &[
+            "GITEA__database__PASSWD",
+            "GITEA__DATABASE__PASSWD",
+            "DB_PASSWD",
+        ],
+        &["gitea"],
+        None,
+        &[],
+    ),
+    p(
+        "GitLab",
+        &["gitlab-ce", "gitlab-ee"],
+        &["GITLAB_ROOT_PASSWORD"],
+        &["password", "5iveL!fe"],
+        None,
+        &[],
+    ),
+    p(
+        "Nexus",
+        &["nexus3", "nexus"],
+        &["NEXUS_ADMIN_PASSWORD"],
+        &["admin123"],
+        None,
+        &[("NEXUS_SECURITY_RANDOMPASSWORD", "false")],
+    ),
+    p(
+        "SonarQube",
+        &["sonarqube"],
+        &["SONAR_JDBC_PASSWORD", "SONARQUBE_JDBC_PASSWORD"],
+        &["sonar", "admin"],
+        Some("the web login is admin/admin until changed"),
+        &[],
+    ),
+    p(
+        "Tomcat",
+        &["tomcat"],
+        &["TOMCAT_PASSWORD"],
+        &["tomcat", "s3cret", "admin", "bitnami"],
+        None,
+        &[],
+    ),
+    p(
+        "WordPress",
+        &["wordpress"],
+        &["WORDPRESS_DB_PASSWORD"],
+        &["wordpress", "examplepass"],
+        None,
+        &[],
+    ),
+    p(
+        "pgAdmin",
+        &["pgadmin4", "pgadmin"],
+        &["PGADMIN_DEFAULT_PASSWORD"],
+        &["admin", "root", "supersecret", "pgadmin"],
+        None,
+        &[],
+    ),
+    p(
+        "Airflow",
+        &["airflow"],
+        &["_AIRFLOW_WWW_USER_PASSWORD", "AIRFLOW_PASSWORD"],
+        &["airflow", "admin"],
+        None,
+        &[],
+    ),
+    p(
+        "SQL Server",
+        &["mssql-server", "mssql", "azure-sql-edge"],
+        &["MSSQL_SA_PASSWORD", "SA_PASSWORD"],
+        &[
+            "yourstrong(!)password",
+            "yourstrong!passw0rd",
+            "yourstrongpassword123",
+            "password123",
+        ],
+        None,
+        &[],
+    ),
+    p(
+        "CouchDB",
+        &["couchdb"],
+        &["COUCHDB_PASSWORD"],
+        &["admin", "password", "couchdb"],
+        None,
+        &[],
+    ),
+    p(
+        "Neo4j",
+        &["neo4j"],
+        &["NEO4J_AUTH"],
+        &["neo4j/neo4j", "neo4j/password", "neo4j/test"],
+        Some("the login is neo4j/neo4j"),
+        &[("NEO4J_AUTH", "none")],
+    ),
+    p(
+        "InfluxDB",
+        &["influxdb"],
+        &["DOCKER_INFLUXDB_INIT_PASSWORD", "INFLUXDB_ADMIN_PASSWORD"],
+        &["admin", "password", "influxdb"],
+        None,
+        &[("INFLUXDB_HTTP_AUTH_ENABLED", "false")],
+    ),
+    p(
+        "phpMyAdmin",
+        &["phpmyadmin"],
+        &["PMA_PASSWORD", "MYSQL_ROOT_PASSWORD"],
+        &["root", "password", "example"],
+        None,
+        &[],
+    ),
+    p(
+        "Nextcloud",
+        &["nextcloud"],
+        &[
+            "NEXTCLOUD_ADMIN_PASSWORD",
+            "MYSQL_PASSWORD",
+            "POSTGRES_PASSWORD",
+        ],
+        &["admin", "nextcloud"],
+        None,
+        &[],
+    ),
+    p(
+        "Superset",
+        &["superset"],
+        &["ADMIN_PASSWORD", "SUPERSET_SECRET_KEY"],
+        &["admin", "superset", "thisismysecretkey"],
+        None,
+        &[],
+    ),
+    p(
+        "Vault",
+        &["vault"],
+        &["VAULT_DEV_ROOT_TOKEN_ID"],
+        &["root", "myroot", "dev-only-token"],
+        None,
+        &[],
+    ),
+    p(
+        "Cassandra",
+        &["cassandra"],
+        &["CASSANDRA_PASSWORD"],
+        &["cassandra"],
+        None,
+        &[],
+    ),
+    p(
+        "ClickHouse",
+        &["clickhouse-server", "clickhouse"],
+        &["CLICKHOUSE_PASSWORD"],
+        &["clickhouse", "default"],
+        Some("the `default` user has no password"),
+        &[],
+    ),
+    p(
+        "ActiveMQ",
+        &["activemq", "activemq-artemis", "activemq-classic"],
+        &[
+            "ACTIVEMQ_ADMIN_PASSWORD",
+            "ARTEMIS_PASSWORD",
+            "ACTIVEMQ_CONNECTION_PASSWORD",
+        ],
+        &["admin", "artemis"],
+        Some("the console login is admin/admin"),
+        &[],
+    ),
+    p(
+        "n8n",
+        &["n8n"],
+        &["N8N_BASIC_AUTH_PASSWORD"],
+        &["password", "n8n"],
+        None,
+        &[],
+    ),
+    p(
+        "Jupyter",
+        &[
+            "base-notebook",
+            "minimal-notebook",
+            "scipy-notebook",
+            "datascience-notebook",
+            "jupyter",
+        ],
+        &["JUPYTER_TOKEN"],
+        &["", "jupyter"],
+        None,
+        &[],
+    ),
+    p(
+        "Portainer",
+        &["portainer", "portainer-ce"],
+        &["ADMIN_PASSWORD"],
+        &["admin", "portainer"],
+        None,
+        &[],
+    ),
+    p(
+        "Harbor",
+        &["harbor-core"],
+        &["HARBOR_ADMIN_PASSWORD"],
+        &["harbor12345"],
+        None,
+        &[],
+    ),
+    p(
+        "Drone/Woodpecker",
+        &["drone", "woodpecker-server"],
+        &["DRONE_RPC_SECRET", "WOODPECKER_AGENT_SECRET"],
+        &["secret", "super-duper-secret"],
+        None,
+        &[],
+    ),
+];
+
+/// Passwords weak for any product.
+const COMMON_WEAK: &[&str] = &[
+    "password", "passw0rd", "admin", "root", "changeme", "changeit", "secret", "123456",
+    "12345678", "test", "example", "guest", "default", "pass", "letmein", "qwerty", "toor",
+];
+
+fn image_name(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split(':').next().unwrap_or(last).to_ascii_lowercase()
+}
+
+fn environment(svc: &Node) -> Vec<(String, String, u32)> {
+    let Some(env) = svc.get("environment") else {
+        return Vec::new();
+    };
+    match &env.value {
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_string().unwrap_or_default(), v.line))
+            .collect(),
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|i| {
+                let s = i.as_string()?;
+                let (k, v) = s.split_once('=').unwrap_or((&s, ""));
+                Some((k.to_string(), v.to_string(), i.line))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Checks every service of a compose file.
+pub fn check(doc: &Node, out: &mut Emitter<'_>) {
+    let Some(services) = doc.get("services") else {
+        return;
+    };
+    for (name, svc) in services.entries() {
+        service(name, svc, out);
+    }
+}
+
+fn service(name: &str, svc: &Node, out: &mut Emitter<'_>) {
+    let anchor = svc.line.saturating_sub(1).max(1);
+    let hit = |out: &mut Emitter<'_>, id: &str, line: u32, what: &str, detail: String| {
+        out.hit(
+            id,
+            line,
+            anchor,
+            format!("{name}/{what}"),
+            format!("service `{name}`: {detail}"),
+        );
+    };
+    let line_of = |key: &str| svc.get(key).map_or(svc.line, |n| n.line);
+    if svc.is_true("privileged") {
+        hit(
+            out,
+            "compose-privileged",
+            line_of("privileged"),
+            "privileged",
+            "privileged: true".into(),
+        );
+    }
+    for v in svc.get("volumes").map(Node::items).unwrap_or(&[]) {
+        let source = match &v.value {
+            Value::Str(s) => s.split(':').next().unwrap_or("").to_string(),
+            Value::Map(_) if v.str_of("type").as_deref() == Some("bind") => {
+                v.str_of("source").unwrap_or_default()
+            }
+            _ => continue,
+        };
+        let src = source.trim_end_matches('/');
+        if src.ends_with("docker.sock")
+            || src.ends_with("containerd.sock")
+            || src.ends_with("crio.sock")
+        {
+            hit(
+                out,
+                "compose-docker-socket",
+                v.line,
+                &source,
+                format!("mounts {source}"),
+            );
+        } else if sensitive_path(src) {
+            hit(
+                out,
+                "compose-sensitive-host-path",
+                v.line,
+                &source,
+                format!(
+                    "mounts host path {}",
+                    if src.is_empty() { "/" } else { src }
+                ),
+            );
+        }
+    }
+    for key in ["network_mode", "pid", "ipc", "userns_mode"] {
+        if svc.str_of(key).as_deref() == Some("host") {
+            hit(
+                out,
+                "compose-host-namespace",
+                line_of(key),
+                key,
+                format!("{key}: host"),
+            );
+        }
+    }
+    let caps: Vec<String> = svc.get("cap_add").map(Node::strings).unwrap_or_default();
+    let bad: Vec<&String> = caps
+        .iter()
+        .filter(|c| {
+            let c = c.trim_start_matches("CAP_").to_ascii_uppercase();
+            [
+                "ALL",
+                "SYS_ADMIN",
+                "NET_ADMIN",
+                "SYS_PTRACE",
+                "SYS_MODULE",
+                "DAC_READ_SEARCH",
+                "SYS_RAWIO",
+                "BPF",
+            ]
+            .contains(&c.as_str())
+        })
+        .collect();
+    if !bad.is_empty() {
+        let list: Vec<&str> = bad.iter().map(|s| s.as_str()).collect();
+        hit(
+            out,
+            "compose-dangerous-capabilities",
+            line_of("cap_add"),
+            "cap_add",
+            format!("cap_add {}", list.join(", ")),
+        );
+    }
+    let drops = svc.get("cap_drop").map(Node::strings).unwrap_or_default();
+    if !drops.iter().any(|d| d.eq_ignore_ascii_case("ALL")) {
+        hit(
+            out,
+            "compose-no-cap-drop",
+            svc.line,
+            "cap_drop",
+            "no `cap_drop: [ALL]`".into(),
+        );
+    }
+    let opts = svc
+        .get("security_opt")
+        .map(Node::strings)
+        .unwrap_or_default();
+    let nnp = opts.iter().any(|o| {
+        let o = o.replace('=', ":").to_ascii_lowercase();
+        o == "no-new-privileges" || o == "no-new-privileges:true"
+    });
+    if !nnp {
+        hit(
+            out,
+            "compose-no-new-privileges",
+            svc.line,
+            "no-new-privileges",
+            "no `no-new-privileges:true`".into(),
+        );
+    }
+    for o in &opts {
+        let l = o.replace('=', ":").to_ascii_lowercase();
+        if l == "seccomp:unconfined" || l == "apparmor:unconfined" {
+            hit(
+                out,
+                "compose-unconfined-profile",
+                line_of("security_opt"),
+                &l,
+                format!("security_opt {o}"),
+            );
+        }
+    }
+    for port in svc.get("ports").map(Node::items).unwrap_or(&[]) {
+        let Some((host_ip, target)) = parse_port(port) else {
+            continue;
+        };
+        let all = matches!(host_ip.as_str(), "" | "0.0.0.0" | "::" | "[::]");
+        if !all {
+            continue;
+        }
+        let shown = port
+            .as_string()
+            .unwrap_or_else(|| format!("target {target}"));
+        hit(
+            out,
+            "compose-port-all-interfaces",
+            port.line,
+            &format!("port/{target}"),
+            format!("port `{shown}` is bound to every interface"),
+        );
+        if let Some((_, what)) = target
+            .parse::<u32>()
+            .ok()
+            .and_then(|t| MANAGEMENT_PORTS.iter().find(|(p, _)| *p == t))
+        {
+            hit(
+                out,
+                "compose-management-port",
+                port.line,
+                &format!("mgmt/{target}"),
+                format!("publishes {what} port {target}"),
+            );
+        }
+    }
+    credentials(name, svc, anchor, out);
+    let limits = svc.at(&["deploy", "resources", "limits"]);
+    let missing: Vec<&str> = [
+        ("memory", "mem_limit", "memory"),
+        ("cpu", "cpus", "cpus"),
+        ("pids", "pids_limit", "pids"),
+    ]
+    .into_iter()
+    .filter(|(_, top, deploy)| {
+        svc.get(top).is_none() && limits.and_then(|l| l.get(deploy)).is_none()
+    })
+    .map(|(what, _, _)| what)
+    .collect();
+    if !missing.is_empty() {
+        hit(
+            out,
+            "compose-no-resource-limits",
+            svc.line,
+            "limits",
+            format!("no {} limit", missing.join("/")),
+        );
+    }
+    if !svc.is_true("read_only") {
+        hit(
+            out,
+            "compose-not-read-only",
+            svc.line,
+            "read_only",
+            "read_only is not true".into(),
+        );
+    }
+    if svc.get("devices").is_some_and(|d| !d.items().is_empty()) {
+        hit(
+            out,
+            "compose-devices",
+            line_of("devices"),
+            "devices",
+            format!(
+                "maps {}",
+                svc.get("devices")
+                    .map(Node::strings)
+                    .unwrap_or_default()
+                    .join(", ")
+            ),
+        );
+    }
+}
+
+/// `HOST_IP:PUBLISHED:TARGET/proto` (each part optional) or the long form; (host ip, target).
+fn parse_port(port: &Node) -> Option<(String, String)> {
+    if let Value::Map(_) = port.value {
+        let target = port.get("target")?.as_string()?;
+        port.get("published")?;
+        return Some((port.str_of("host_ip").unwrap_or_default(), target));
+    }
+    let s = port.as_string()?;
+    let s = s.split('/').next().unwrap_or(&s);
+    let (host_ip, rest) = if let Some(r) = s.strip_prefix('[') {
+        let (ip, rest) = r.split_once(']')?;
+        (ip.to_string(), rest.trim_start_matches(':').to_string())
+    } else {
+        let parts: Vec<&str> = s.split(':').collect();
+        match parts.len() {
+            3 => (parts[0].to_string(), format!("{}:{}", parts[1], parts[2])),
+            _ => (String::new(), s.to_string()),
+        }
+    };
+    let target = rest.rsplit(':').next().unwrap_or(&rest);
+    let target = target.split('-').next().unwrap_or(target).to_string();
+    Some((host_ip, target))
+}
+
+fn sensitive_path(src: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "",
+        "/",
+        "/etc",
+        "/proc",
+        "/sys",
+        "/boot",
+        "/dev",
+        "/root",
+        "/var/run",
+        "/run",
+        "/var/lib/docker",
+        "/var/lib/kubelet",
+        "/lib/modules",
+        "/usr",
+        "/bin",
+        "/sbin",
+        "/lib",
+        "/home",
+        "/var/log",
+    ];
+    const UNDER: &[&str] = &[
+        "/etc/",
+        "/proc/",
+        "/sys/",
+        "/boot/",
+        "/root/",
+        "/var/lib/docker/",
+        "/var/lib/kubelet/",
+        "/dev/",
+    ];
+    if !src.is_empty() && !src.starts_with('/') {
+        return false;
+    }
+    EXACT.contains(&src) || UNDER.iter().any(|u| src.starts_with(u))
+}
+
+fn credentials(name: &str, svc: &Node, anchor: u32, out: &mut Emitter<'_>) {
+    let Some(image) = svc.str_of("image") else {
+        return;
+    };
+    let img = image_name(&image);
+    let Some(product) = PRODUCTS.iter().find(|p| p.images.contains(&img.as_str())) else {
+        return;
+    };
+    let env = environment(svc);
+    let hit = |out: &mut Emitter<'_>, line: u32, key: &str, detail: String| {
+        out.hit(
+            "compose-default-credentials",
+            line,
+            anchor,
+            format!("{name}/{key}"),
+            format!(
+                "service `{name}` ({}, image {image}): {detail}",
+                product.name
+            ),
+        );
+    };
+    for (k, v, line) in &env {
+        if product
+            .no_auth
+            .iter()
+            .any(|(nk, nv)| nk.eq_ignore_ascii_case(k) && v.eq_ignore_ascii_case(nv))
+        {
+            hit(out, *line, k, format!("{k}={v} turns authentication off"));
+        }
+    }
+    let mut set = false;
+    for (k, v, line) in &env {
+        if !product.vars.iter().any(|pv| pv.eq_ignore_ascii_case(k)) {
+            continue;
+        }
+        set = true;
+        if v.contains("${") || v.starts_with('$') {
+            continue;
+        }
+        let lower = v.to_ascii_lowercase();
+        let user_part = lower.rsplit('/').next().unwrap_or(&lower).to_string();
+        let weak = product.weak.contains(&lower.as_str())
+            || COMMON_WEAK.contains(&lower.as_str())
+            || COMMON_WEAK.contains(&user_part.as_str())
+            || v.chars().count() < 8;
+        if weak {
+            let why = if v.is_empty() {
+                "is empty".to_string()
+            } else {
+                format!("is a default or weak value ({})", mask_secret(v))
+            };
+            hit(out, *line, k, format!("{k} {why}"));
+        }
+    }
+    // A `*_FILE` variable or a Docker secret counts as setting the credential.
+    let via_file = env
+        .iter()
+        .any(|(k, _, _)| k.ends_with("_FILE") && secret_name(k.trim_end_matches("_FILE")))
+        || svc.get("secrets").is_some();
+    let requirepass = svc
+        .get("command")
+        .map(|c| c.strings().join(" "))
+        .is_some_and(|c| c.contains("requirepass") || c.contains("--auth"));
+    if !set && !via_file && !requirepass {
+        if let Some(unset) = product.unset {
+            hit(
+                out,
+                svc.line,
+                "unset",
+                format!(
+                    "no credential variable ({}) is set, so {unset}",
+                    product.vars.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_large_enough_and_ports_parse() {
+        assert!(PRODUCTS.len() >= 30);
+        let n = |s: &str| Node::new(1, Value::Str(s.into()));
+        assert_eq!(
+            parse_port(&n("127.0.0.1:5432:5432")),
+            Some(("127.0.0.1".into(), "5432".into()))
+        );
+        assert_eq!(
+            parse_port(&n("8080:80/tcp")),
+            Some((String::new(), "80".into()))
+        );
+        assert_eq!(
+            parse_port(&n("[::1]:22:22")),
+            Some(("::1".into(), "22".into()))
+        );
+        assert_eq!(
+            image_name("docker.io/bitnami/postgresql:16@sha256:ab"),
+            "postgresql"
+        );
+    }
+}

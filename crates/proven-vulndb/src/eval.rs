@@ -1,0 +1,238 @@
+//! The OSV evaluation of one `affected[]` entry against one version
+//! (<https://ossf.github.io/osv-schema/#evaluation>): `versions[]` united with every range.
+
+use std::collections::HashMap;
+
+use crate::index::{CompiledRange, PackageEntry};
+use crate::order::{Order, OrderedVersion};
+use crate::osv::{Event, EventKind};
+
+/// Why an entry affects a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// `versions[] lists 1.0.1`, or `ranges[0] SEMVER: introduced 1.0.0, fixed 1.2.3`.
+    pub why: String,
+    /// The `fixed` event that closes the interval holding the version, if any.
+    pub fix: Option<String>,
+    /// Every `fixed` event of the range that hit.
+    pub fixed: Vec<String>,
+}
+
+/// The result of evaluating one entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Affected(Vec<Hit>),
+    NotAffected,
+    /// Nothing hit and some part could not be evaluated: we cannot say the version is clean.
+    Unknown(Vec<String>),
+}
+
+/// The component's version parsed once per ordering.
+#[derive(Debug)]
+pub struct VersionCache<'a> {
+    version: &'a str,
+    parsed: HashMap<Order, Result<OrderedVersion, String>>,
+}
+
+impl<'a> VersionCache<'a> {
+    /// A cache for one version string.
+    pub fn new(version: &'a str) -> Self {
+        VersionCache {
+            version,
+            parsed: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, order: Order) -> Result<&OrderedVersion, &String> {
+        let version = self.version;
+        self.parsed
+            .entry(order)
+            .or_insert_with(|| order.parse(version))
+            .as_ref()
+    }
+}
+
+/// Evaluates an entry for the version in `cache`; `base` is the entry's ecosystem without release.
+pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) -> Outcome {
+    let mut hits = Vec::new();
+    let mut unknown = Vec::new();
+    let v = cache.version;
+
+    if entry
+        .raw_versions
+        .binary_search_by(|x| x.as_str().cmp(v))
+        .is_ok()
+        || entry.versions.iter().any(|x| x == v)
+    {
+        hits.push(listed(v));
+    } else if !entry.versions.is_empty() {
+        match Order::for_ecosystem(base) {
+            Some(order) => match cache.get(order) {
+                Ok(parsed) => {
+                    if let Some(x) = find_listed(order, &entry.versions, parsed) {
+                        hits.push(listed(x));
+                    }
+                }
+                Err(e) => unknown.push(format!("versions[]: {e}")),
+            },
+            None => unknown.push(format!("versions[]: no version ordering for {base}")),
+        }
+    }
+
+    for (i, range) in entry.ranges.iter().enumerate() {
+        match range {
+            // A GIT range needs the commit graph; it neither matches a version string nor stops
+            // the evaluation of the other ranges.
+            CompiledRange::Git { .. } => {}
+            CompiledRange::Unevaluable { kind, reason } => {
+                unknown.push(format!("ranges[{i}] {}: {reason}", kind.as_str()));
+            }
+            CompiledRange::Ordered {
+                kind,
+                events,
+                limits,
+                unlimited,
+            } => {
+                let Some(order) = Order::for_range(base, *kind) else {
+                    unknown.push(format!(
+                        "ranges[{i}] {}: no version ordering for {base}",
+                        kind.as_str()
+                    ));
+                    continue;
+                };
+                let parsed = match cache.get(order) {
+                    Ok(p) => p.clone(),
+                    Err(e) => {
+                        unknown.push(format!("ranges[{i}] {}: {e}", kind.as_str()));
+                        continue;
+                    }
+                };
+                match in_range(order, events, limits, *unlimited, &parsed) {
+                    Ok(Some(mut hit)) => {
+                        hit.why = format!("ranges[{i}] {}: {}", kind.as_str(), hit.why);
+                        hits.push(hit);
+                    }
+                    Ok(None) => {}
+                    Err(e) => unknown.push(format!("ranges[{i}] {}: {e}", kind.as_str())),
+                }
+            }
+        }
+    }
+
+    if !hits.is_empty() {
+        Outcome::Affected(hits)
+    } else if !unknown.is_empty() {
+        Outcome::Unknown(unknown)
+    } else {
+        Outcome::NotAffected
+    }
+}
+
+fn listed(v: &str) -> Hit {
+    Hit {
+        why: format!("versions[] lists {v}"),
+        fix: None,
+        fixed: Vec::new(),
+    }
+}
+
+/// Binary search over `versions[]`, sorted by the ordering when the index was built.
+fn find_listed<'e>(order: Order, versions: &'e [String], v: &OrderedVersion) -> Option<&'e str> {
+    let (mut lo, mut hi) = (0, versions.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        // Entries parsed when the index was built; one that no longer parses ends the search.
+        let x = order.parse(&versions[mid]).ok()?;
+        match x.cmp(v) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(&versions[mid]),
+        }
+    }
+    None
+}
+
+/// One range, as the OSV pseudocode: limits first, then the events in sorted order.
+fn in_range(
+    order: Order,
+    events: &[Event],
+    limits: &[String],
+    unlimited: bool,
+    v: &OrderedVersion,
+) -> Result<Option<Hit>, String> {
+    if !unlimited {
+        let mut before_a_limit = false;
+        for l in limits {
+            if *v < order.parse(l)? {
+                before_a_limit = true;
+                break;
+            }
+        }
+        if !before_a_limit {
+            return Ok(None);
+        }
+    }
+    let mut affected = false;
+    let mut opened_by: Option<usize> = None;
+    let mut fired = vec![false; events.len()];
+    for (i, e) in events.iter().enumerate() {
+        let at_zero = e.kind == EventKind::Introduced && e.version == "0";
+        let fires = if at_zero {
+            true
+        } else {
+            let x = order.parse(&e.version)?;
+            match e.kind {
+                EventKind::Introduced | EventKind::Fixed => *v >= x,
+                EventKind::LastAffected => *v > x,
+                EventKind::Limit => false,
+            }
+        };
+        fired[i] = fires;
+        if !fires {
+            continue;
+        }
+        match e.kind {
+            EventKind::Introduced => {
+                if !affected {
+                    opened_by = Some(i);
+                }
+                affected = true;
+            }
+            EventKind::Fixed | EventKind::LastAffected => {
+                affected = false;
+                opened_by = None;
+            }
+            EventKind::Limit => {}
+        }
+    }
+    if !affected {
+        return Ok(None);
+    }
+    let start = opened_by.unwrap_or(0);
+    let mut why = format!("introduced {}", events[start].version);
+    let close = events
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .find(|(i, e)| matches!(e.kind, EventKind::Fixed | EventKind::LastAffected) && !fired[*i])
+        .map(|(_, e)| e);
+    let mut fix = None;
+    match close {
+        Some(e) => {
+            why.push_str(&format!(", {} {}", e.kind.as_str(), e.version));
+            if e.kind == EventKind::Fixed {
+                fix = Some(e.version.clone());
+            }
+        }
+        None => why.push_str(", no fix"),
+    }
+    if !limits.is_empty() {
+        why.push_str(&format!(", limit {}", limits.join(" | ")));
+    }
+    let fixed = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Fixed)
+        .map(|e| e.version.clone())
+        .collect();
+    Ok(Some(Hit { why, fix, fixed }))
+}

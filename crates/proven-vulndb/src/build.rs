@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::feeds::{EpssTable, KevCatalog};
 use crate::index::{
     ClusterEntry, CompiledRange, EcosystemMeta, EpssMark, FeedMeta, IndexParts, KevMark, Meta,
-    PackageEntry, VulnEntry,
+    IndexEvent, PackageEntry, VulnEntry,
 };
 use crate::names::{canonical_name, key, split_ecosystem};
 use crate::order::Order;
-use crate::osv::{Affected, Event, EventKind, Range, RangeKind, Record};
+use std::borrow::Cow;
+
+use crate::osv::{Affected, EventKind, Range, RangeKind, Record};
 
 /// Counts per loaded ecosystem, gathered while reading its sources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,7 +33,7 @@ pub fn build(
     let live: Vec<&Record> = records.values().filter(|r| !r.withdrawn).collect();
     let (cluster_of, clusters) = clusters(&live, kev, epss);
 
-    let mut packages: BTreeMap<Vec<u8>, Vec<PackageEntry>> = BTreeMap::new();
+    let mut packages: BTreeMap<Vec<u8>, Vec<PackageEntry<'static>>> = BTreeMap::new();
     let mut vulns = Vec::with_capacity(live.len());
     for (i, r) in live.iter().enumerate() {
         let vuln = u32::try_from(i).expect("fewer than 2^32 records");
@@ -46,16 +48,17 @@ pub fn build(
                 .or_default()
                 .push(compile_affected(vuln, base, a));
         }
+        let owned = |v: &[String]| v.iter().cloned().map(Cow::Owned).collect();
         vulns.push(VulnEntry {
-            id: r.id.clone(),
-            modified: r.modified.to_string(),
-            published: r.published.clone(),
-            title: r.title.clone(),
-            aliases: r.aliases.clone(),
+            id: Cow::Owned(r.id.clone()),
+            modified: Cow::Owned(r.modified.to_string()),
+            published: r.published.clone().map(Cow::Owned),
+            title: Cow::Owned(r.title.clone()),
+            aliases: owned(&r.aliases),
             severity: r.severity.clone(),
-            rating: r.rating.clone(),
-            cwe: r.cwe.clone(),
-            references: r.references.clone(),
+            rating: r.rating.clone().map(Cow::Owned),
+            cwe: owned(&r.cwe),
+            references: owned(&r.references),
             cluster: cluster_of[i],
         });
     }
@@ -89,11 +92,12 @@ pub fn build(
     }
 }
 
-fn compile_affected(vuln: u32, base: &str, a: &Affected) -> PackageEntry {
+fn compile_affected(vuln: u32, base: &str, a: &Affected) -> PackageEntry<'static> {
     let order = Order::for_ecosystem(base);
     let mut parsed = Vec::new();
     let mut raw_versions = Vec::new();
-    for v in &a.versions {
+    // A line break cannot be part of a version any component has; such an entry never matches.
+    for v in a.versions.iter().filter(|v| !v.contains('\n')) {
         match order.map(|o| o.parse(v)) {
             Some(Ok(p)) => parsed.push((p, v.clone())),
             _ => raw_versions.push(v.clone()),
@@ -105,8 +109,14 @@ fn compile_affected(vuln: u32, base: &str, a: &Affected) -> PackageEntry {
     PackageEntry {
         vuln,
         affected: u32::try_from(a.index).unwrap_or(u32::MAX),
-        versions: parsed.into_iter().map(|(_, s)| s).collect(),
-        raw_versions,
+        versions: Cow::Owned(
+            parsed
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        raw_versions: Cow::Owned(raw_versions.join("\n")),
         ranges: a.ranges.iter().map(|r| compile_range(base, r)).collect(),
         severity: a.severity.clone(),
         rating: a.rating.clone(),
@@ -115,16 +125,16 @@ fn compile_affected(vuln: u32, base: &str, a: &Affected) -> PackageEntry {
 }
 
 /// Sorts the events by the ordering, once, so matching is a single pass.
-fn compile_range(base: &str, r: &Range) -> CompiledRange {
+fn compile_range(base: &str, r: &Range) -> CompiledRange<'static> {
     if r.kind == RangeKind::Git {
         return CompiledRange::Git {
-            repo: r.repo.clone().unwrap_or_default(),
+            repo: Cow::Owned(r.repo.clone().unwrap_or_default()),
         };
     }
     let Some(order) = Order::for_range(base, r.kind) else {
         return CompiledRange::Unevaluable {
             kind: r.kind,
-            reason: format!("no version ordering for ecosystem {base}"),
+            reason: Cow::Owned(format!("no version ordering for ecosystem {base}")),
         };
     };
     let mut events = Vec::with_capacity(r.events.len());
@@ -147,15 +157,15 @@ fn compile_range(base: &str, r: &Range) -> CompiledRange {
                 Err(err) => {
                     return CompiledRange::Unevaluable {
                         kind: r.kind,
-                        reason: format!("{} {:?}: {err}", e.kind.as_str(), e.version),
+                        reason: Cow::Owned(format!("{} {:?}: {err}", e.kind.as_str(), e.version)),
                     };
                 }
             }
         };
         if e.kind == EventKind::Limit {
-            limits.push(e.version.clone());
+            limits.push(Cow::Owned(e.version.clone()));
         } else {
-            events.push((parsed, e.clone()));
+            events.push((parsed, e));
         }
     }
     if infinite_limit {
@@ -171,7 +181,13 @@ fn compile_range(base: &str, r: &Range) -> CompiledRange {
     });
     CompiledRange::Ordered {
         kind: r.kind,
-        events: events.into_iter().map(|(_, e)| e).collect::<Vec<Event>>(),
+        events: events
+            .into_iter()
+            .map(|(_, e)| IndexEvent {
+                kind: e.kind,
+                version: Cow::Owned(e.version.clone()),
+            })
+            .collect(),
         limits,
         unlimited,
     }

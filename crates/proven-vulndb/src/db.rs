@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
 
 use proven_model::{
@@ -69,10 +70,25 @@ pub struct Database {
 }
 
 /// One record that hit one component.
-struct RecordHit {
-    vuln: VulnEntry,
-    entry: PackageEntry,
+struct RecordHit<'a> {
+    vuln: Rc<VulnEntry<'a>>,
+    entry: Rc<Vec<PackageEntry<'a>>>,
+    /// Position of the entry that hit in `entry`.
+    at: usize,
     hits: Vec<Hit>,
+}
+
+impl<'a> RecordHit<'a> {
+    fn entry(&self) -> &PackageEntry<'a> {
+        &self.entry[self.at]
+    }
+}
+
+/// What one matching run has decoded already: entries by key, records by position.
+#[derive(Default)]
+struct Decoded<'a> {
+    entries: HashMap<Vec<u8>, Rc<Vec<PackageEntry<'a>>>>,
+    vulns: HashMap<u32, Rc<VulnEntry<'a>>>,
 }
 
 impl Database {
@@ -140,12 +156,13 @@ impl Database {
             snapshot: self.snapshot.clone(),
         };
         let mut clusters: HashMap<u32, ClusterEntry> = HashMap::new();
+        let mut decoded = Decoded::default();
         for c in components {
             let unmatched = |reason: String| Unmatched {
                 component: c.id.clone(),
                 reason,
             };
-            match self.match_component(c) {
+            match self.match_component(c, &mut decoded) {
                 Verdict::Skipped(reason) => report.skipped.push(unmatched(reason)),
                 Verdict::Unmatched(reason) => report.unmatched.push(unmatched(reason)),
                 Verdict::Evaluated { hits, unknown } => {
@@ -172,7 +189,7 @@ impl Database {
         report
     }
 
-    fn match_component(&self, c: &Component) -> Verdict {
+    fn match_component<'a>(&'a self, c: &Component, decoded: &mut Decoded<'a>) -> Verdict<'a> {
         if let Some(origin) = c.properties.get("proven:origin") {
             if origin != "registry" {
                 return Verdict::Skipped(format!(
@@ -193,20 +210,39 @@ impl Database {
         }
         let name = canonical_name(base, &component_name(c));
         let release = component_release(c);
-        let entries = match self.index.lookup(&key(base, &release, &name)) {
-            Ok(Some(e)) => e,
-            Ok(None) => {
-                return Verdict::Evaluated {
-                    hits: Vec::new(),
-                    unknown: Vec::new(),
-                };
+        // A release-scoped component also gets the records that name no release.
+        let mut keys = vec![key(base, &release, &name)];
+        if !release.is_empty() {
+            keys.push(key(base, "", &name));
+        }
+        let mut entries: Vec<Rc<Vec<PackageEntry<'a>>>> = Vec::new();
+        for k in keys {
+            if let Some(found) = decoded.entries.get(&k) {
+                entries.push(found.clone());
+                continue;
             }
-            Err(e) => {
-                return Verdict::Unmatched(format!(
-                    "index entry does not decode ({e}); run `proven db update --full`"
-                ));
+            match self.index.lookup(&k) {
+                Ok(Some(e)) => {
+                    let e = Rc::new(e);
+                    decoded.entries.insert(k, e.clone());
+                    entries.push(e);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    return Verdict::Unmatched(format!(
+                        "index entry does not decode ({e}); run `proven db update --full`"
+                    ));
+                }
             }
-        };
+        }
+        let count: usize = entries.iter().map(|e| e.len()).sum();
+        if count == 0 {
+            return Verdict::Evaluated {
+                hits: Vec::new(),
+                unknown: Vec::new(),
+            };
+        }
+        let package = format!("{base}/{name}");
         let Some(version) = c.version.as_deref().filter(|v| !v.is_empty()) else {
             let why = c
                 .requirement
@@ -214,39 +250,68 @@ impl Database {
                 .map(|r| format!(" (requirement {r})"))
                 .unwrap_or_default();
             return Verdict::Unmatched(format!(
-                "no exact version{why}, and {} advisories name {base}/{name}",
-                entries.len()
+                "no exact version{why}, and {count} advisories name {package}"
             ));
         };
-        if Order::for_ecosystem(base).is_none() {
-            return Verdict::Unmatched(format!("no version ordering for {base}"));
-        }
         let mut cache = VersionCache::new(version);
         let mut hits = Vec::new();
         let mut unknown = Vec::new();
-        for entry in entries {
-            let outcome = evaluate(base, &entry, &mut cache);
-            let vuln = match self.index.vuln(entry.vuln) {
-                Ok(v) => v,
-                Err(e) => {
-                    unknown.push(format!("index entry does not decode ({e})"));
-                    continue;
-                }
+        let mut version_error: Option<String> = None;
+        let mut unchecked: BTreeSet<String> = BTreeSet::new();
+        let all = entries
+            .iter()
+            .flat_map(|list| (0..list.len()).map(move |at| (list, at)));
+        for (list, at) in all {
+            let entry = &list[at];
+            let outcome = evaluate(base, entry, &mut cache);
+            if outcome == Outcome::NotAffected {
+                continue;
+            }
+            let vuln = match decoded.vulns.get(&entry.vuln) {
+                Some(v) => v.clone(),
+                None => match self.index.vuln(entry.vuln) {
+                    Ok(v) => {
+                        let v = Rc::new(v);
+                        decoded.vulns.insert(entry.vuln, v.clone());
+                        v
+                    }
+                    Err(e) => {
+                        unknown.push(format!("index entry does not decode ({e})"));
+                        continue;
+                    }
+                },
             };
             match outcome {
                 Outcome::Affected(h) => hits.push(RecordHit {
                     vuln,
-                    entry,
+                    entry: list.clone(),
+                    at,
                     hits: h,
                 }),
                 Outcome::NotAffected => {}
-                Outcome::Unknown(reasons) => unknown.push(format!(
-                    "{} affected[{}]: cannot evaluate version {version}: {}",
-                    vuln.id,
-                    entry.affected,
-                    reasons.join("; ")
-                )),
+                Outcome::Unknown { version: v, entry: problems } => {
+                    if let Some(v) = v {
+                        version_error.get_or_insert(v);
+                        unchecked.insert(vuln.id.to_string());
+                    }
+                    if !problems.is_empty() {
+                        unknown.push(format!(
+                            "{} affected[{}] cannot be evaluated: {}",
+                            vuln.id,
+                            entry.affected,
+                            problems.join("; ")
+                        ));
+                    }
+                }
             }
+        }
+        if let Some(err) = version_error {
+            let ids: Vec<&str> = unchecked.iter().map(String::as_str).collect();
+            unknown.push(format!(
+                "{err}; so {} of the advisories naming {package} could not be checked: {}",
+                ids.len(),
+                ids.join(", ")
+            ));
         }
         Verdict::Evaluated { hits, unknown }
     }
@@ -254,11 +319,11 @@ impl Database {
     fn findings(
         &self,
         c: &Component,
-        hits: Vec<RecordHit>,
+        hits: Vec<RecordHit<'_>>,
         clusters: &mut HashMap<u32, ClusterEntry>,
         out: &mut Vec<Finding>,
     ) -> Result<(), IndexError> {
-        let mut by_cluster: BTreeMap<u32, Vec<RecordHit>> = BTreeMap::new();
+        let mut by_cluster: BTreeMap<u32, Vec<RecordHit<'_>>> = BTreeMap::new();
         for h in hits {
             by_cluster.entry(h.vuln.cluster).or_default().push(h);
         }
@@ -268,20 +333,20 @@ impl Database {
             }
             let cluster = &clusters[&cluster_id];
             group.sort_by(|a, b| {
-                (a.vuln.id.as_str(), a.entry.affected).cmp(&(b.vuln.id.as_str(), b.entry.affected))
+                (a.vuln.id.as_ref(), a.entry().affected).cmp(&(b.vuln.id.as_ref(), b.entry().affected))
             });
             out.push(self.finding(c, cluster, &group));
         }
         Ok(())
     }
 
-    fn finding(&self, c: &Component, cluster: &ClusterEntry, group: &[RecordHit]) -> Finding {
+    fn finding(&self, c: &Component, cluster: &ClusterEntry, group: &[RecordHit<'_>]) -> Finding {
         let informational: BTreeSet<&str> = group
             .iter()
-            .filter_map(|h| h.entry.informational.as_deref())
+            .filter_map(|h| h.entry().informational.as_deref())
             .collect();
-        let advisory = group.iter().all(|h| h.entry.informational.is_some());
-        let records: BTreeSet<&str> = group.iter().map(|h| h.vuln.id.as_str()).collect();
+        let advisory = group.iter().all(|h| h.entry().informational.is_some());
+        let records: BTreeSet<&str> = group.iter().map(|h| h.vuln.id.as_ref()).collect();
 
         let mut evidence = BTreeMap::new();
         let matched: Vec<String> = group
@@ -289,7 +354,7 @@ impl Database {
             .flat_map(|h| {
                 h.hits
                     .iter()
-                    .map(move |x| format!("{} affected[{}] {}", h.vuln.id, h.entry.affected, x.why))
+                    .map(move |x| format!("{} affected[{}] {}", h.vuln.id, h.entry().affected, x.why))
             })
             .collect();
         evidence.insert("matched".to_string(), matched.join("; "));
@@ -353,7 +418,7 @@ impl Database {
             .unwrap_or(&group[0]);
         let title = match (advisory, informational.iter().next()) {
             (true, Some(kind)) => format!("{kind}: {}", title_record.vuln.title),
-            _ => title_record.vuln.title.clone(),
+            _ => title_record.vuln.title.to_string(),
         };
 
         let purl = c.purl.as_ref().map(ToString::to_string).unwrap_or_else(|| {
@@ -369,11 +434,11 @@ impl Database {
 
         let references: BTreeSet<&str> = group
             .iter()
-            .flat_map(|h| h.vuln.references.iter().map(String::as_str))
+            .flat_map(|h| h.vuln.references.iter().map(AsRef::as_ref))
             .collect();
         let cwe: BTreeSet<&str> = group
             .iter()
-            .flat_map(|h| h.vuln.cwe.iter().map(String::as_str))
+            .flat_map(|h| h.vuln.cwe.iter().map(AsRef::as_ref))
             .collect();
 
         Finding {
@@ -409,14 +474,14 @@ impl Database {
 
     /// CVSS (v4 else v3) of the hitting entries or records, the highest across the cluster; then
     /// the databases' ratings; else unknown (informational advisories: info).
-    fn severity(&self, group: &[RecordHit], advisory: bool) -> (Severity, Option<String>) {
+    fn severity(&self, group: &[RecordHit<'_>], advisory: bool) -> (Severity, Option<String>) {
         let scored = group
             .iter()
             .filter_map(|h| {
-                let scores = if h.entry.severity.is_empty() {
+                let scores = if h.entry().severity.is_empty() {
                     &h.vuln.severity
                 } else {
-                    &h.entry.severity
+                    &h.entry().severity
                 };
                 severity::from_cvss(scores, &h.vuln.id)
             })
@@ -425,9 +490,9 @@ impl Database {
             group
                 .iter()
                 .filter_map(|h| {
-                    let (rating, source) = match (&h.entry.rating, &h.vuln.rating) {
+                    let (rating, source): (&str, _) = match (&h.entry().rating, &h.vuln.rating) {
                         (Some(r), _) => (r, "ecosystem_specific.severity"),
-                        (None, Some(r)) => (r, "database_specific.severity"),
+                        (None, Some(r)) => (r.as_ref(), "database_specific.severity"),
                         (None, None) => return None,
                     };
                     severity::from_rating(rating, source, &h.vuln.id)
@@ -465,18 +530,18 @@ impl Database {
     }
 }
 
-enum Verdict {
+enum Verdict<'a> {
     Skipped(String),
     Unmatched(String),
     Evaluated {
-        hits: Vec<RecordHit>,
+        hits: Vec<RecordHit<'a>>,
         unknown: Vec<String>,
     },
 }
 
 /// "upgrade to X (or later)" from the `fixed` events closing the intervals that hit; the highest
 /// when several records hit, so that one upgrade clears them all.
-fn fix_text(c: &Component, group: &[RecordHit]) -> Option<String> {
+fn fix_text(c: &Component, group: &[RecordHit<'_>]) -> Option<String> {
     let base = c.ecosystem.osv_name();
     let order = Order::for_ecosystem(base);
     let mut best: Option<&str> = None;
@@ -484,7 +549,7 @@ fn fix_text(c: &Component, group: &[RecordHit]) -> Option<String> {
     for h in group {
         let fixes: Vec<&str> = h.hits.iter().filter_map(|x| x.fix.as_deref()).collect();
         if fixes.is_empty() {
-            unfixed.insert(h.vuln.id.as_str());
+            unfixed.insert(h.vuln.id.as_ref());
         }
         for f in fixes {
             best = Some(match (best, order) {
@@ -544,9 +609,11 @@ impl VulnEvidence for Finding {
 
 /// Lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push_str(&format!("{b:02x}"));
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
 }

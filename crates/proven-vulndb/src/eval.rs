@@ -1,11 +1,13 @@
 //! The OSV evaluation of one `affected[]` entry against one version
 //! (<https://ossf.github.io/osv-schema/#evaluation>): `versions[]` united with every range.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use crate::index::{CompiledRange, PackageEntry};
+use crate::index::{CompiledRange, IndexEvent, PackageEntry};
 use crate::order::{Order, OrderedVersion};
-use crate::osv::{Event, EventKind};
+use crate::osv::EventKind;
 
 /// Why an entry affects a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +25,13 @@ pub struct Hit {
 pub enum Outcome {
     Affected(Vec<Hit>),
     NotAffected,
-    /// Nothing hit and some part could not be evaluated: we cannot say the version is clean.
-    Unknown(Vec<String>),
+    /// Nothing hit, and part of the entry could not be evaluated: the version is not known clean.
+    Unknown {
+        /// The component's version does not parse under an ordering the entry needs.
+        version: Option<String>,
+        /// Parts of the entry that cannot be evaluated whatever the version.
+        entry: Vec<String>,
+    },
 }
 
 /// The component's version parsed once per ordering.
@@ -43,7 +50,8 @@ impl<'a> VersionCache<'a> {
         }
     }
 
-    fn get(&mut self, order: Order) -> Result<&OrderedVersion, &String> {
+    /// The version under an ordering, or why it does not parse.
+    pub fn get(&mut self, order: Order) -> Result<&OrderedVersion, &String> {
         let version = self.version;
         self.parsed
             .entry(order)
@@ -53,17 +61,14 @@ impl<'a> VersionCache<'a> {
 }
 
 /// Evaluates an entry for the version in `cache`; `base` is the entry's ecosystem without release.
-pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) -> Outcome {
+pub fn evaluate(base: &str, entry: &PackageEntry<'_>, cache: &mut VersionCache<'_>) -> Outcome {
     let mut hits = Vec::new();
-    let mut unknown = Vec::new();
+    let mut version_error = None;
+    let mut entry_problems = Vec::new();
     let v = cache.version;
 
-    if entry
-        .raw_versions
-        .binary_search_by(|x| x.as_str().cmp(v))
-        .is_ok()
-        || entry.versions.iter().any(|x| x == v)
-    {
+    let exact = |list: &str| !list.is_empty() && list.split('\n').any(|x| x == v);
+    if exact(&entry.raw_versions) || exact(&entry.versions) {
         hits.push(listed(v));
     } else if !entry.versions.is_empty() {
         match Order::for_ecosystem(base) {
@@ -73,9 +78,9 @@ pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) 
                         hits.push(listed(x));
                     }
                 }
-                Err(e) => unknown.push(format!("versions[]: {e}")),
+                Err(e) => version_error = Some(e.clone()),
             },
-            None => unknown.push(format!("versions[]: no version ordering for {base}")),
+            None => entry_problems.push(format!("versions[]: no version ordering for {base}")),
         }
     }
 
@@ -85,7 +90,7 @@ pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) 
             // the evaluation of the other ranges.
             CompiledRange::Git { .. } => {}
             CompiledRange::Unevaluable { kind, reason } => {
-                unknown.push(format!("ranges[{i}] {}: {reason}", kind.as_str()));
+                entry_problems.push(format!("ranges[{i}] {}: {reason}", kind.as_str()));
             }
             CompiledRange::Ordered {
                 kind,
@@ -94,7 +99,7 @@ pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) 
                 unlimited,
             } => {
                 let Some(order) = Order::for_range(base, *kind) else {
-                    unknown.push(format!(
+                    entry_problems.push(format!(
                         "ranges[{i}] {}: no version ordering for {base}",
                         kind.as_str()
                     ));
@@ -103,7 +108,7 @@ pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) 
                 let parsed = match cache.get(order) {
                     Ok(p) => p.clone(),
                     Err(e) => {
-                        unknown.push(format!("ranges[{i}] {}: {e}", kind.as_str()));
+                        version_error = Some(e.clone());
                         continue;
                     }
                 };
@@ -113,7 +118,7 @@ pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) 
                         hits.push(hit);
                     }
                     Ok(None) => {}
-                    Err(e) => unknown.push(format!("ranges[{i}] {}: {e}", kind.as_str())),
+                    Err(e) => entry_problems.push(format!("ranges[{i}] {}: {e}", kind.as_str())),
                 }
             }
         }
@@ -121,8 +126,11 @@ pub fn evaluate(base: &str, entry: &PackageEntry, cache: &mut VersionCache<'_>) 
 
     if !hits.is_empty() {
         Outcome::Affected(hits)
-    } else if !unknown.is_empty() {
-        Outcome::Unknown(unknown)
+    } else if version_error.is_some() || !entry_problems.is_empty() {
+        Outcome::Unknown {
+            version: version_error,
+            entry: entry_problems,
+        }
     } else {
         Outcome::NotAffected
     }
@@ -136,17 +144,28 @@ fn listed(v: &str) -> Hit {
     }
 }
 
-/// Binary search over `versions[]`, sorted by the ordering when the index was built.
-fn find_listed<'e>(order: Order, versions: &'e [String], v: &OrderedVersion) -> Option<&'e str> {
-    let (mut lo, mut hi) = (0, versions.len());
+/// Binary search over `versions[]`, sorted by the ordering when the index was built and joined
+/// with line breaks: each probe lands on a byte and widens to the line around it.
+fn find_listed<'e>(order: Order, versions: &'e str, v: &OrderedVersion) -> Option<&'e str> {
+    let bytes = versions.as_bytes();
+    let (mut lo, mut hi) = (0, bytes.len());
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        // Entries parsed when the index was built; one that no longer parses ends the search.
-        let x = order.parse(&versions[mid]).ok()?;
+        let start = bytes[lo..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        let end = bytes[mid..hi]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(hi, |p| mid + p);
+        let line = &versions[start..end];
+        // Every entry parsed when the index was built; one that no longer does ends the search.
+        let x = order.parse(line).ok()?;
         match x.cmp(v) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(&versions[mid]),
+            Ordering::Less => lo = end + 1,
+            Ordering::Greater => hi = start.saturating_sub(1).max(lo),
+            Ordering::Equal => return Some(line),
         }
     }
     None
@@ -155,8 +174,8 @@ fn find_listed<'e>(order: Order, versions: &'e [String], v: &OrderedVersion) -> 
 /// One range, as the OSV pseudocode: limits first, then the events in sorted order.
 fn in_range(
     order: Order,
-    events: &[Event],
-    limits: &[String],
+    events: &[IndexEvent<'_>],
+    limits: &[Cow<'_, str>],
     unlimited: bool,
     v: &OrderedVersion,
 ) -> Result<Option<Hit>, String> {
@@ -176,13 +195,16 @@ fn in_range(
     let mut opened_by: Option<usize> = None;
     let mut fired = vec![false; events.len()];
     for (i, e) in events.iter().enumerate() {
-        let at_zero = e.kind == EventKind::Introduced && e.version == "0";
-        let fires = if at_zero {
+        let fires = if e.kind == EventKind::Introduced && e.version == "0" {
             true
         } else {
             let x = order.parse(&e.version)?;
+            if *v < x {
+                // Sorted: this event and every later one lie above the version; none fires.
+                break;
+            }
             match e.kind {
-                EventKind::Introduced | EventKind::Fixed => *v >= x,
+                EventKind::Introduced | EventKind::Fixed => true,
                 EventKind::LastAffected => *v > x,
                 EventKind::Limit => false,
             }
@@ -214,14 +236,16 @@ fn in_range(
         .iter()
         .enumerate()
         .skip(start + 1)
-        .find(|(i, e)| matches!(e.kind, EventKind::Fixed | EventKind::LastAffected) && !fired[*i])
+        .find(|(i, e)| {
+            matches!(e.kind, EventKind::Fixed | EventKind::LastAffected) && !fired[*i]
+        })
         .map(|(_, e)| e);
     let mut fix = None;
     match close {
         Some(e) => {
             why.push_str(&format!(", {} {}", e.kind.as_str(), e.version));
             if e.kind == EventKind::Fixed {
-                fix = Some(e.version.clone());
+                fix = Some(e.version.to_string());
             }
         }
         None => why.push_str(", no fix"),
@@ -232,7 +256,7 @@ fn in_range(
     let fixed = events
         .iter()
         .filter(|e| e.kind == EventKind::Fixed)
-        .map(|e| e.version.clone())
+        .map(|e| e.version.to_string())
         .collect();
     Ok(Some(Hit { why, fix, fixed }))
 }

@@ -16,7 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::osv::{Event, RangeKind, Score};
+use std::borrow::Cow;
+
+use crate::osv::{EventKind, RangeKind, Score};
 
 const MAGIC: &[u8; 8] = b"PRVNVDB\0";
 /// Bumped whenever the layout or a blob type changes; an index of another format is rebuilt
@@ -69,17 +71,22 @@ pub struct FeedMeta {
     pub entries: u32,
 }
 
-/// One `affected[]` entry of one record, under one key.
+/// One `affected[]` entry of one record, under one key. Strings borrow from the index file when
+/// read, so a lookup allocates only the vectors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PackageEntry {
+pub struct PackageEntry<'a> {
     pub vuln: u32,
     /// Position in the record's `affected[]`.
     pub affected: u32,
-    /// `versions[]` that parse under the ecosystem's ordering, sorted by it.
-    pub versions: Vec<String>,
-    /// `versions[]` that do not parse: matched by exact string only, sorted.
-    pub raw_versions: Vec<String>,
-    pub ranges: Vec<CompiledRange>,
+    /// `versions[]` that parse under the ecosystem's ordering, sorted by it, one per line: a
+    /// lookup borrows the whole list as one string instead of allocating hundreds.
+    #[serde(borrow)]
+    pub versions: Cow<'a, str>,
+    /// `versions[]` that do not parse, matched by exact string only; sorted, one per line.
+    #[serde(borrow)]
+    pub raw_versions: Cow<'a, str>,
+    #[serde(borrow)]
+    pub ranges: Vec<CompiledRange<'a>>,
     pub severity: Vec<Score>,
     pub rating: Option<String>,
     pub informational: Option<String>,
@@ -87,34 +94,59 @@ pub struct PackageEntry {
 
 /// A range, ready to evaluate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum CompiledRange {
+pub enum CompiledRange<'a> {
     /// SEMVER or ECOSYSTEM: `introduced`/`fixed`/`last_affected` events sorted by the ordering
     /// (record order kept between equal versions), `limit` events apart (`*` dropped, since an
     /// infinite limit lifts every other one).
     Ordered {
         kind: RangeKind,
-        events: Vec<Event>,
-        limits: Vec<String>,
+        #[serde(borrow)]
+        events: Vec<IndexEvent<'a>>,
+        #[serde(borrow)]
+        limits: Vec<Cow<'a, str>>,
         unlimited: bool,
     },
     /// A GIT range: needs the repository's commit graph, never matches a version string.
-    Git { repo: String },
+    Git {
+        #[serde(borrow)]
+        repo: Cow<'a, str>,
+    },
     /// A range whose versions do not parse under the ordering.
-    Unevaluable { kind: RangeKind, reason: String },
+    Unevaluable {
+        kind: RangeKind,
+        #[serde(borrow)]
+        reason: Cow<'a, str>,
+    },
 }
 
-/// One record's reporting details.
+/// One event of a compiled range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexEvent<'a> {
+    pub kind: EventKind,
+    #[serde(borrow)]
+    pub version: Cow<'a, str>,
+}
+
+/// One record's reporting details (strings borrowed from the index file when read).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VulnEntry {
-    pub id: String,
-    pub modified: String,
-    pub published: Option<String>,
-    pub title: String,
-    pub aliases: Vec<String>,
+pub struct VulnEntry<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub modified: Cow<'a, str>,
+    #[serde(borrow)]
+    pub published: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub title: Cow<'a, str>,
+    #[serde(borrow)]
+    pub aliases: Vec<Cow<'a, str>>,
     pub severity: Vec<Score>,
-    pub rating: Option<String>,
-    pub cwe: Vec<String>,
-    pub references: Vec<String>,
+    #[serde(borrow)]
+    pub rating: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub cwe: Vec<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub references: Vec<Cow<'a, str>>,
     pub cluster: u32,
 }
 
@@ -150,8 +182,8 @@ pub struct EpssMark {
 pub struct IndexParts {
     pub meta: Meta,
     /// Sorted by key, each key's entries sorted by (vuln, affected).
-    pub packages: Vec<(Vec<u8>, Vec<PackageEntry>)>,
-    pub vulns: Vec<VulnEntry>,
+    pub packages: Vec<(Vec<u8>, Vec<PackageEntry<'static>>)>,
+    pub vulns: Vec<VulnEntry<'static>>,
     pub clusters: Vec<ClusterEntry>,
 }
 
@@ -315,7 +347,7 @@ impl Index {
     }
 
     /// The entries stored under a key, if any.
-    pub fn lookup(&self, key: &[u8]) -> Result<Option<Vec<PackageEntry>>, IndexError> {
+    pub fn lookup(&self, key: &[u8]) -> Result<Option<Vec<PackageEntry<'_>>>, IndexError> {
         let (mut lo, mut hi) = (0, self.n_keys);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
@@ -345,7 +377,7 @@ impl Index {
     }
 
     /// The record at a position.
-    pub fn vuln(&self, i: u32) -> Result<VulnEntry, IndexError> {
+    pub fn vuln(&self, i: u32) -> Result<VulnEntry<'_>, IndexError> {
         decode(self.table_entry(self.vulns_off, self.n_vulns, i)?)
     }
 
@@ -357,7 +389,7 @@ impl Index {
     /// Every key with its entries, in key order (for tests and measurements).
     pub fn packages(
         &self,
-    ) -> impl Iterator<Item = Result<(Vec<u8>, Vec<PackageEntry>), IndexError>> + '_ {
+    ) -> impl Iterator<Item = Result<(Vec<u8>, Vec<PackageEntry<'_>>), IndexError>> + '_ {
         (0..self.n_keys).map(move |i| {
             let key = self.key_at(i)?.to_vec();
             let entries = self
@@ -375,19 +407,18 @@ fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, IndexError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::osv::EventKind;
 
     fn parts() -> IndexParts {
         let entry = |vuln| PackageEntry {
             vuln,
             affected: 0,
-            versions: vec!["1.0".into()],
-            raw_versions: vec![],
+            versions: Cow::Borrowed("1.0"),
+            raw_versions: Cow::Borrowed(""),
             ranges: vec![CompiledRange::Ordered {
                 kind: RangeKind::Ecosystem,
-                events: vec![Event {
+                events: vec![IndexEvent {
                     kind: EventKind::Introduced,
-                    version: "0".into(),
+                    version: Cow::Borrowed("0"),
                 }],
                 limits: vec![],
                 unlimited: true,
@@ -396,11 +427,11 @@ mod tests {
             rating: None,
             informational: None,
         };
-        let vuln = |id: &str| VulnEntry {
-            id: id.into(),
-            modified: "2024-01-01T00:00:00Z".into(),
+        let vuln = |id: &'static str| VulnEntry {
+            id: Cow::Borrowed(id),
+            modified: Cow::Borrowed("2024-01-01T00:00:00Z"),
             published: None,
-            title: "t".into(),
+            title: Cow::Borrowed("t"),
             aliases: vec![],
             severity: vec![],
             rating: None,

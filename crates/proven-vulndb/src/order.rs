@@ -1,53 +1,45 @@
-//! Which version ordering evaluates a range: the one seam between the matcher and the orderings.
+//! Which version ordering evaluates a range: the one seam between the matcher and
+//! `proven-version`.
+
+use proven_version::{Scheme, Version};
 
 use crate::osv::RangeKind;
 
 /// A version ordering of one ecosystem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Order(Stand);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Stand {
-    Numeric,
-}
+pub struct Order(Scheme);
 
 /// A parsed version; compares under its ordering.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct OrderedVersion(Vec<u64>, bool, String);
+pub type OrderedVersion = Version;
 
 impl Order {
-    /// The ordering of an ecosystem (base name, no release) for a range type; `None` when the
-    /// ecosystem has no ordering we implement, or for GIT ranges.
+    /// The ordering of an ecosystem (base name, no release) for a range type; `None` for GIT
+    /// ranges and for ecosystems without an ordering.
+    ///
+    /// SEMVER ranges use SemVer 2.0 precedence whatever the ecosystem, as the OSV schema says,
+    /// except in Go, whose module versions are SemVer with Go's own spelling (`v` prefix,
+    /// `+incompatible`, pseudo-versions): there the Go ordering is the SemVer one.
     pub fn for_range(base_ecosystem: &str, kind: RangeKind) -> Option<Order> {
-        let _ = base_ecosystem;
+        let own = Scheme::for_osv_ecosystem(base_ecosystem);
         match kind {
             RangeKind::Git => None,
-            _ => Some(Order(Stand::Numeric)),
+            RangeKind::Semver if own == Some(Scheme::Go) => Some(Order(Scheme::Go)),
+            RangeKind::Semver => Some(Order(Scheme::SemVer)),
+            RangeKind::Ecosystem => own.map(Order),
         }
     }
 
-    /// The ordering used for `versions[]` and for the component's own version.
+    /// The ecosystem's own ordering, for `versions[]` and for picking the highest fix.
     pub fn for_ecosystem(base_ecosystem: &str) -> Option<Order> {
-        Order::for_range(base_ecosystem, RangeKind::Ecosystem)
-    }
-
-    /// A short name for messages (`pep440`, `semver`, ...).
-    pub fn name(self) -> &'static str {
-        "numeric"
+        Scheme::for_osv_ecosystem(base_ecosystem).map(Order)
     }
 
     /// Parses a version; the error says what was expected.
     pub fn parse(self, s: &str) -> Result<OrderedVersion, String> {
-        let (main, pre) = match s.split_once('-') {
-            Some((m, p)) => (m, Some(p)),
-            None => (s, None),
-        };
-        let nums: Result<Vec<u64>, _> = main.split('.').map(str::parse).collect();
-        let nums = nums.map_err(|_| format!("invalid version {s:?}"))?;
-        Ok(OrderedVersion(
-            nums,
-            pre.is_none(),
-            pre.unwrap_or_default().to_string(),
-        ))
+        // OSV's Go records write module versions without Go's `v` prefix.
+        if self.0 == Scheme::Go && !s.starts_with('v') {
+            return self.0.parse(&format!("v{s}")).map_err(|e| e.to_string());
+        }
+        self.0.parse(s).map_err(|e| e.to_string())
     }
 }

@@ -59,7 +59,10 @@ fn import(data: &Path, db: &Path) {
             e.skipped.len()
         );
     }
-    println!("index: {} bytes; directory: {} bytes", st.index_size, st.disk_size);
+    println!(
+        "index: {} bytes; directory: {} bytes",
+        st.index_size, st.disk_size
+    );
     println!("snapshot: {}", s.snapshot.id);
 }
 
@@ -69,7 +72,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn matching(data: &Path, db: &Path) {
-    let want = std::env::var("COMPONENTS").ok().and_then(|n| n.parse().ok()).unwrap_or(5000);
+    let want = std::env::var("COMPONENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5000);
     let inventory = inventory(data, want);
     let mut opens = Vec::new();
     let mut matches = Vec::new();
@@ -117,11 +123,24 @@ fn matching(data: &Path, db: &Path) {
 fn inventory(data: &Path, want: usize) -> Inventory {
     let mut seen = BTreeSet::new();
     let mut out: Vec<Component> = Vec::new();
-    let mut add = |eco: Ecosystem, group: Option<&str>, name: &str, version: &str, out: &mut Vec<Component>| {
-        if seen.insert((eco, group.map(str::to_string), name.to_string(), version.to_string())) {
+    let mut add = |eco: Ecosystem,
+                   group: Option<&str>,
+                   name: &str,
+                   version: &str,
+                   out: &mut Vec<Component>| {
+        if seen.insert((
+            eco,
+            group.map(str::to_string),
+            name.to_string(),
+            version.to_string(),
+        )) {
             let mut c = Component::new(eco, group, name, Some(version), Location::file("corpus"));
-            c.id = format!("{eco}/{}{name}@{version}", group.map(|g| format!("{g}/")).unwrap_or_default());
-            c.properties.insert("proven:origin".into(), "registry".into());
+            c.id = format!(
+                "{eco}/{}{name}@{version}",
+                group.map(|g| format!("{g}/")).unwrap_or_default()
+            );
+            c.properties
+                .insert("proven:origin".into(), "registry".into());
             out.push(c);
         }
     };
@@ -131,12 +150,20 @@ fn inventory(data: &Path, want: usize) -> Inventory {
         ("poetry", "poetry.lock", Ecosystem::PyPI),
         ("uv", "uv.lock", Ecosystem::PyPI),
     ] {
-        for project in std::fs::read_dir(corpus.join(folder)).expect("corpus").flatten() {
+        for project in std::fs::read_dir(corpus.join(folder))
+            .expect("corpus")
+            .flatten()
+        {
             let Ok(text) = std::fs::read_to_string(project.path().join(file)) else {
                 continue;
             };
             let lock: toml::Value = toml::from_str(&text).expect("toml");
-            for p in lock.get("package").and_then(|p| p.as_array()).into_iter().flatten() {
+            for p in lock
+                .get("package")
+                .and_then(|p| p.as_array())
+                .into_iter()
+                .flatten()
+            {
                 let (Some(n), Some(v)) = (
                     p.get("name").and_then(|n| n.as_str()),
                     p.get("version").and_then(|v| v.as_str()),
@@ -151,7 +178,10 @@ fn inventory(data: &Path, want: usize) -> Inventory {
             }
         }
     }
-    for project in std::fs::read_dir(corpus.join("go")).expect("corpus").flatten() {
+    for project in std::fs::read_dir(corpus.join("go"))
+        .expect("corpus")
+        .flatten()
+    {
         let Ok(text) = std::fs::read_to_string(project.path().join("go.sum")) else {
             continue;
         };
@@ -163,22 +193,32 @@ fn inventory(data: &Path, want: usize) -> Inventory {
             if version.ends_with("/go.mod") {
                 continue;
             }
-            let (ns, name) = module.rsplit_once('/').map_or((None, module), |(a, b)| (Some(a), b));
+            let (ns, name) = module
+                .rsplit_once('/')
+                .map_or((None, module), |(a, b)| (Some(a), b));
             add(Ecosystem::Go, ns, name, version, &mut out);
         }
     }
     let real = out.len();
     let stress = std::env::var_os("STRESS").is_some();
     let mut named = BTreeSet::new();
-    'top: for (folder, eco) in [("PyPI", Ecosystem::PyPI), ("Go", Ecosystem::Go), ("crates.io", Ecosystem::Cargo)] {
-        let file = std::fs::File::open(data.join("data/osv").join(folder).join("all.zip")).expect("zip");
+    'top: for (folder, eco) in [
+        ("PyPI", Ecosystem::PyPI),
+        ("Go", Ecosystem::Go),
+        ("crates.io", Ecosystem::Cargo),
+    ] {
+        let file =
+            std::fs::File::open(data.join("data/osv").join(folder).join("all.zip")).expect("zip");
         let mut zip = zip::ZipArchive::new(file).expect("zip");
         for i in 0..zip.len() {
             if out.len() >= want {
                 break 'top;
             }
             let mut text = String::new();
-            zip.by_index(i).expect("entry").read_to_string(&mut text).expect("read");
+            zip.by_index(i)
+                .expect("entry")
+                .read_to_string(&mut text)
+                .expect("read");
             let v: serde_json::Value = serde_json::from_str(&text).expect("json");
             for a in v["affected"].as_array().into_iter().flatten() {
                 let name = a["package"]["name"].as_str().unwrap_or_default();
@@ -201,9 +241,15 @@ fn inventory(data: &Path, want: usize) -> Inventory {
                         .and_then(|x| x.as_str())
                         .filter(|x| *x != "0");
                     if let Some(version) = version {
-                        let version = if eco == Ecosystem::Go { format!("v{version}") } else { version.to_string() };
+                        let version = if eco == Ecosystem::Go {
+                            format!("v{version}")
+                        } else {
+                            version.to_string()
+                        };
                         let (ns, n) = match eco {
-                            Ecosystem::Go => name.rsplit_once('/').map_or((None, name), |(a, b)| (Some(a), b)),
+                            Ecosystem::Go => name
+                                .rsplit_once('/')
+                                .map_or((None, name), |(a, b)| (Some(a), b)),
                             _ => (None, name),
                         };
                         add(eco, ns, n, &version, &mut out);
@@ -215,7 +261,10 @@ fn inventory(data: &Path, want: usize) -> Inventory {
             }
         }
     }
-    eprintln!("inventory: {real} components from the corpus lockfiles, {} from OSV records", out.len() - real);
+    eprintln!(
+        "inventory: {real} components from the corpus lockfiles, {} from OSV records",
+        out.len() - real
+    );
     out.truncate(want);
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Inventory {

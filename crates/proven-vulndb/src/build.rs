@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::feeds::{EpssTable, KevCatalog};
 use crate::index::{
-    ClusterEntry, CompiledRange, EcosystemMeta, EpssMark, FeedMeta, IndexParts, KevMark, Meta,
-    IndexEvent, PackageEntry, VulnEntry,
+    ClusterEntry, CompiledRange, EcosystemMeta, EpssMark, FeedMeta, IndexEvent, IndexParts,
+    KevMark, Meta, PackageEntry, VulnEntry,
 };
 use crate::names::{canonical_name, key, split_ecosystem};
 use crate::order::Order;

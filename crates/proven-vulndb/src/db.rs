@@ -289,7 +289,10 @@ impl Database {
                     hits: h,
                 }),
                 Outcome::NotAffected => {}
-                Outcome::Unknown { version: v, entry: problems } => {
+                Outcome::Unknown {
+                    version: v,
+                    entry: problems,
+                } => {
                     if let Some(v) = v {
                         version_error.get_or_insert(v);
                         unchecked.insert(vuln.id.to_string());
@@ -333,7 +336,8 @@ impl Database {
             }
             let cluster = &clusters[&cluster_id];
             group.sort_by(|a, b| {
-                (a.vuln.id.as_ref(), a.entry().affected).cmp(&(b.vuln.id.as_ref(), b.entry().affected))
+                (a.vuln.id.as_ref(), a.entry().affected)
+                    .cmp(&(b.vuln.id.as_ref(), b.entry().affected))
             });
             out.push(self.finding(c, cluster, &group));
         }
@@ -352,9 +356,9 @@ impl Database {
         let matched: Vec<String> = group
             .iter()
             .flat_map(|h| {
-                h.hits
-                    .iter()
-                    .map(move |x| format!("{} affected[{}] {}", h.vuln.id, h.entry().affected, x.why))
+                h.hits.iter().map(move |x| {
+                    format!("{} affected[{}] {}", h.vuln.id, h.entry().affected, x.why)
+                })
             })
             .collect();
         evidence.insert("matched".to_string(), matched.join("; "));

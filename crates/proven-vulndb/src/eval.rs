@@ -236,9 +236,7 @@ fn in_range(
         .iter()
         .enumerate()
         .skip(start + 1)
-        .find(|(i, e)| {
-            matches!(e.kind, EventKind::Fixed | EventKind::LastAffected) && !fired[*i]
-        })
+        .find(|(i, e)| matches!(e.kind, EventKind::Fixed | EventKind::LastAffected) && !fired[*i])
         .map(|(_, e)| e);
     let mut fix = None;
     match close {

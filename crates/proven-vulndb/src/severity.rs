@@ -82,8 +82,52 @@ pub fn from_rating(rating: &str, source: &str, record: &str) -> Option<Rated> {
     })
 }
 
-/// Base score and qualitative level of a CVSS vector.
+/// Base score and qualitative level of a CVSS vector; `None` when it does not parse.
 fn cvss_base(vector: &str) -> Option<(f64, SeverityLevel)> {
-    let _ = vector;
-    None
+    let cvss = proven_cvss::parse(vector).ok()?;
+    let level = match cvss.severity() {
+        proven_cvss::Severity::Critical => SeverityLevel::Critical,
+        proven_cvss::Severity::High => SeverityLevel::High,
+        proven_cvss::Severity::Medium => SeverityLevel::Medium,
+        proven_cvss::Severity::Low => SeverityLevel::Low,
+        proven_cvss::Severity::None => SeverityLevel::Info,
+    };
+    Some((cvss.base_score(), level))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(kind: &str, vector: &str) -> Score {
+        Score {
+            kind: kind.into(),
+            vector: vector.into(),
+        }
+    }
+
+    #[test]
+    fn v4_wins_over_v3_and_ratings_come_last() {
+        let both = [
+            score("CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            score(
+                "CVSS_V4",
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N",
+            ),
+        ];
+        let r = from_cvss(&both, "X-1").expect("scored");
+        assert_eq!(r.severity.source.as_deref(), Some("CVSS_V4"));
+        assert_eq!(r.severity.level, SeverityLevel::Medium);
+        let v3 = from_cvss(&both[..1], "X-1").expect("scored");
+        assert_eq!(v3.severity.score, Some(9.8));
+        assert_eq!(v3.severity.level, SeverityLevel::Critical);
+        assert!(from_cvss(&[score("CVSS_V3", "nonsense")], "X-1").is_none());
+        let ghsa = from_rating("MODERATE", "database_specific.severity", "X-1").expect("rated");
+        assert_eq!(ghsa.severity.level, SeverityLevel::Medium);
+        assert!(from_rating("whatever", "s", "X-1").is_none());
+        assert_eq!(
+            v3.clone().max(ghsa.clone()).severity.level,
+            SeverityLevel::Critical
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! The opened database: matching an inventory and turning hits into findings.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -331,8 +332,8 @@ impl Database {
             by_cluster.entry(h.vuln.cluster).or_default().push(h);
         }
         for (cluster_id, mut group) in by_cluster {
-            if !clusters.contains_key(&cluster_id) {
-                clusters.insert(cluster_id, self.index.cluster(cluster_id)?);
+            if let Entry::Vacant(slot) = clusters.entry(cluster_id) {
+                slot.insert(self.index.cluster(cluster_id)?);
             }
             let cluster = &clusters[&cluster_id];
             group.sort_by(|a, b| {

@@ -324,16 +324,6 @@ impl Index {
         &self.meta
     }
 
-    /// Number of distinct package keys.
-    pub fn key_count(&self) -> usize {
-        self.n_keys
-    }
-
-    /// Number of indexed records.
-    pub fn vuln_count(&self) -> usize {
-        self.n_vulns
-    }
-
     fn slice(&self, off: u32, len: u32) -> Result<&[u8], IndexError> {
         let (off, len) = (off as usize, len as usize);
         off.checked_add(len)
@@ -387,6 +377,7 @@ impl Index {
     }
 
     /// Every key with its entries, in key order (for tests and measurements).
+    #[cfg(test)]
     pub fn packages(
         &self,
     ) -> impl Iterator<Item = Result<(Vec<u8>, Vec<PackageEntry<'_>>), IndexError>> + '_ {
@@ -479,7 +470,7 @@ mod tests {
     fn damage_is_an_error_not_a_panic() {
         let bytes = encode(&parts()).expect("encodes");
         assert_eq!(
-            Index::from_bytes(b"nope".to_vec()).unwrap_err(),
+            Index::from_bytes(b"nope".to_vec()).expect_err("not an index"),
             IndexError::Magic
         );
         let mut short = bytes.clone();

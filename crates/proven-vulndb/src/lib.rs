@@ -17,6 +17,8 @@ mod db;
 mod eval;
 mod feeds;
 mod index;
+#[cfg(test)]
+mod measure;
 mod names;
 mod order;
 mod osv;

@@ -594,7 +594,9 @@ fn reuse(
     mode: UpdateMode,
     reporter: &dyn Reporter,
 ) -> Result<Gathered, UpdateError> {
-    let (records, skipped, _) = read_kept(name, eco_dir, prev, reporter, false)?;
+    let Kept {
+        records, skipped, ..
+    } = read_kept(name, eco_dir, prev, reporter, false)?;
     let counts = counts_of(&records, skipped.len());
     Ok(Gathered {
         snapshot: EcosystemSnapshot {
@@ -615,15 +617,23 @@ fn reuse(
     })
 }
 
-/// Links the kept archives into `eco_dir` and reads them: records (updates over the base),
-/// skipped ones, and the raw update entries when asked for.
+/// What a previous snapshot kept for one ecosystem.
+struct Kept {
+    /// Newest version of each record, updates over the base.
+    records: Vec<Record>,
+    skipped: Vec<Skipped>,
+    /// The raw entries of `updates.zip`, when asked for.
+    raw: BTreeMap<String, Vec<u8>>,
+}
+
+/// Links the kept archives into `eco_dir` and reads them.
 fn read_kept(
     name: &str,
     eco_dir: &Path,
     prev: &Previous,
     reporter: &dyn Reporter,
     keep_raw: bool,
-) -> Result<(Vec<Record>, Vec<Skipped>, BTreeMap<String, Vec<u8>>), UpdateError> {
+) -> Result<Kept, UpdateError> {
     let from = prev.folder.join("sources").join(name);
     let base = eco_dir.join("all.zip");
     link_or_copy(&from.join("all.zip"), &base)?;
@@ -638,11 +648,11 @@ fn read_kept(
         contents.skipped.extend(u.skipped);
         raw = u.raw;
     }
-    Ok((
-        newest_per_id(contents.records.into_iter().map(|(_, r)| r)),
-        contents.skipped,
+    Ok(Kept {
+        records: newest_per_id(contents.records.into_iter().map(|(_, r)| r)),
+        skipped: contents.skipped,
         raw,
-    ))
+    })
 }
 
 fn newest_per_id(records: impl Iterator<Item = Record>) -> Vec<Record> {
@@ -691,7 +701,11 @@ fn incremental(
         return reuse(name, eco_dir, prev, kept, UpdateMode::Unchanged, reporter);
     }
 
-    let (kept_records, kept_skipped, mut raw) = read_kept(name, eco_dir, prev, reporter, true)?;
+    let Kept {
+        records: kept_records,
+        skipped: kept_skipped,
+        mut raw,
+    } = read_kept(name, eco_dir, prev, reporter, true)?;
     let mut files: BTreeMap<String, SourceFile> = kept
         .files
         .iter()

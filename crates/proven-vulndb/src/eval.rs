@@ -258,3 +258,70 @@ fn in_range(
         .collect();
     Ok(Some(Hit { why, fix, fixed }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pep440() -> Order {
+        Order::for_ecosystem("PyPI").expect("PyPI has an ordering")
+    }
+
+    #[test]
+    fn binary_search_over_joined_versions() {
+        let o = pep440();
+        let list = "0.9\n1.0\n1.0.post1\n1.1rc1\n1.1\n2.0";
+        for (v, found) in [
+            ("1.0.0", Some("1.0")),
+            ("0.9", Some("0.9")),
+            ("2.0", Some("2.0")),
+            ("1.1rc1", Some("1.1rc1")),
+            ("1.0.post1", Some("1.0.post1")),
+            ("1.05", None),
+            ("0.1", None),
+            ("3", None),
+        ] {
+            let parsed = o.parse(v).expect("valid");
+            assert_eq!(find_listed(o, list, &parsed), found, "{v}");
+        }
+        let one = o.parse("1").expect("valid");
+        assert_eq!(find_listed(o, "1.0", &one), Some("1.0"));
+        assert_eq!(find_listed(o, "2.0", &one), None);
+    }
+
+    #[test]
+    fn equal_versions_keep_the_record_order() {
+        let o = pep440();
+        let ev = |kind, v: &'static str| IndexEvent {
+            kind,
+            version: Cow::Borrowed(v),
+        };
+        let v = o.parse("1.0").expect("valid");
+        // Introduced and fixed at the same version: an empty interval.
+        let empty = [
+            ev(EventKind::Introduced, "1.0"),
+            ev(EventKind::Fixed, "1.0"),
+        ];
+        assert_eq!(in_range(o, &empty, &[], true, &v), Ok(None));
+        // Fixed, then re-introduced at the same version: affected again from there.
+        let again = [
+            ev(EventKind::Introduced, "0"),
+            ev(EventKind::Fixed, "1.0"),
+            ev(EventKind::Introduced, "1.0"),
+        ];
+        let hit = in_range(o, &again, &[], true, &v)
+            .expect("evaluates")
+            .expect("hit");
+        assert_eq!(hit.why, "introduced 1.0, no fix");
+        // last_affected is inclusive, and a later event at the same version still applies.
+        let last = [
+            ev(EventKind::Introduced, "0"),
+            ev(EventKind::LastAffected, "1.0"),
+        ];
+        let hit = in_range(o, &last, &[], true, &v)
+            .expect("evaluates")
+            .expect("hit");
+        assert_eq!(hit.why, "introduced 0, last_affected 1.0");
+        assert_eq!(hit.fix, None);
+    }
+}

@@ -909,4 +909,15 @@ mod tests {
         assert!(newer_ids(b"yesterday,A-1\n", cursor).is_err());
         assert!(newer_ids(b"2024-01-03T00:00:00Z,../etc\n", cursor).is_err());
     }
+
+    #[test]
+    fn gzip_feeds_are_unpacked() {
+        use std::io::Write;
+        let text = b"cve,epss,percentile\nCVE-2024-0001,0.5,0.9\n";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text).expect("compress");
+        let packed = gz.finish().expect("compress");
+        assert_eq!(decompress(packed, "epss.csv.gz").expect("gunzip"), text);
+        assert_eq!(decompress(text.to_vec(), "epss.csv").expect("plain"), text);
+    }
 }

@@ -10,4 +10,5 @@ if [ -z "${PROVEN_TESTDATA:-}" ] && [ -d ../shared ]; then
 fi
 bash scripts/install-test-tools.sh
 export PATH="$PWD/.tools/venv/bin:$PATH"
+export PROVEN_PYTHON="$PWD/.tools/venv/bin/python"
 cargo nextest run --workspace --no-fail-fast

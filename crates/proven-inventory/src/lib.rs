@@ -11,7 +11,9 @@ pub mod text;
 pub mod walk;
 
 pub use parsers::{find_parser, Input, ParseFailure, Parsed, ParserDef, PARSERS};
-pub use walk::{inventory_file, inventory_tree, WalkOptions};
+pub use walk::{
+    inventory_file, inventory_tree, walk, InventoryVisitor, Visitor, WalkOptions, WalkedFile,
+};
 
 /// Parses bytes as the named format, the way the walk does, and merges the result. For fuzz targets
 /// and tests: `None` when no parser has that name.

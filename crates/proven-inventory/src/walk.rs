@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 use proven_model::{Diagnostic, Hash, HashAlg, Inventory, Location};
 use sha2::{Digest, Sha256, Sha512};
@@ -34,6 +35,8 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Worker threads; 0 picks the number of cores.
     pub threads: usize,
+    /// Gitignore-style globs of paths not to walk (`**/tests/fixtures/**`).
+    pub exclude: Vec<String>,
 }
 
 impl Default for WalkOptions {
@@ -42,16 +45,47 @@ impl Default for WalkOptions {
             include_vendored: false,
             max_file_size: 512 << 20,
             threads: 0,
+            exclude: Vec::new(),
         }
     }
 }
 
-/// Inventories every recognised file under `root`.
-pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
-    let results = Mutex::new(Vec::new());
+/// A file met by the walk, read once for every visitor that wants it.
+#[derive(Debug)]
+pub struct WalkedFile<'a> {
+    /// Path relative to the walk root, forward slashes.
+    pub rel: &'a str,
+    /// Path on disk.
+    pub path: &'a Path,
+    /// The bytes; `Err` says why they were not read (over the size limit, unreadable).
+    pub bytes: Result<&'a [u8], &'a str>,
+}
+
+/// Something that looks at files during the one walk of a tree: the inventory, each scanner.
+pub trait Visitor: Sync {
+    /// Whether this visitor wants the file, judged from its relative path, name and size.
+    fn wants(&self, rel: &str, name: &str, size: u64) -> bool;
+    /// Looks at a wanted file.
+    fn visit(&self, file: &WalkedFile<'_>);
+}
+
+/// Walks `root` once, in parallel, and hands each file to every visitor that wants it; a file is
+/// read at most once. Returns problems of the walk itself (unreadable folders, bad globs).
+pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Vec<Diagnostic> {
     let walk_errors = Mutex::new(Vec::new());
     let include_vendored = options.include_vendored;
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in &options.exclude {
+        if let Err(e) = overrides.add(&format!("!{glob}")) {
+            lock(&walk_errors).push(Diagnostic::error(
+                Location::file(""),
+                format!("bad exclude glob: {e}"),
+            ));
+        }
+    }
+    let overrides = overrides.build().unwrap_or_else(|_| Override::empty());
     WalkBuilder::new(root)
+        .overrides(overrides)
         .hidden(false)
         .follow_links(false)
         .threads(options.threads)
@@ -66,17 +100,11 @@ pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
         })
         .build_parallel()
         .run(|| {
-            let results = &results;
             let walk_errors = &walk_errors;
             Box::new(move |entry| {
                 match entry {
                     Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        let name = e.file_name().to_string_lossy();
-                        if let Some(parser) = find_parser(&name) {
-                            let rel = relative(root, e.path());
-                            let r = read_and_parse(e.path(), rel, parser, options.max_file_size);
-                            lock(results).push(r);
-                        }
+                        visit_file(root, e.path(), options.max_file_size, visitors);
                     }
                     Ok(_) => {}
                     Err(err) => lock(walk_errors).push(walk_error(root, &err)),
@@ -84,25 +112,124 @@ pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
                 WalkState::Continue
             })
         });
-    let mut inventory = merge(results.into_inner().unwrap_or_else(|p| p.into_inner()));
-    let errors = walk_errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    if !errors.is_empty() {
-        inventory.diagnostics.extend(errors);
-        inventory.diagnostics.sort();
+    walk_errors.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let rel = relative(root, path);
+    let size = std::fs::symlink_metadata(path)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let wanting: Vec<&&dyn Visitor> = visitors
+        .iter()
+        .filter(|v| v.wants(&rel, &name, size))
+        .collect();
+    if wanting.is_empty() {
+        return;
     }
-    inventory
+    let read = if size > max {
+        Err(format!(
+            "the file is {size} bytes, over the {max}-byte limit; it was not read"
+        ))
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+    };
+    let file = WalkedFile {
+        rel: &rel,
+        path,
+        bytes: read.as_deref().map_err(String::as_str),
+    };
+    for v in wanting {
+        v.visit(&file);
+    }
+}
+
+/// The inventory as a walk visitor: parses every recognised lockfile and manifest.
+#[derive(Debug, Default)]
+pub struct InventoryVisitor {
+    results: Mutex<Vec<FileResult>>,
+}
+
+impl Visitor for InventoryVisitor {
+    fn wants(&self, _rel: &str, name: &str, _size: u64) -> bool {
+        find_parser(name).is_some()
+    }
+
+    fn visit(&self, file: &WalkedFile<'_>) {
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let Some(parser) = find_parser(&name) else {
+            return;
+        };
+        let result = match file.bytes {
+            Ok(bytes) => {
+                let dir: PathBuf = file
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                let size = bytes.len() as u64;
+                let sibling = move |name: &str| -> Option<String> {
+                    let p = dir.join(name);
+                    let meta = std::fs::metadata(&p).ok()?;
+                    if !meta.is_file() || meta.len() > size.max(64 << 20) {
+                        return None;
+                    }
+                    std::fs::read_to_string(p).ok()
+                };
+                parse_file(parser, file.rel.to_string(), bytes, &sibling)
+            }
+            Err(why) => FileResult {
+                path: file.rel.to_string(),
+                parser,
+                size: std::fs::metadata(file.path).map(|m| m.len()).unwrap_or(0),
+                hashes: Vec::new(),
+                diagnostics: Vec::new(),
+                incomplete: None,
+                outcome: Err(ParseFailure {
+                    line: None,
+                    message: why.to_string(),
+                }),
+            },
+        };
+        lock(&self.results).push(result);
+    }
+}
+
+impl InventoryVisitor {
+    /// The inventory of everything visited, with the walk's own problems added.
+    pub fn finish(self, walk_problems: Vec<Diagnostic>) -> Inventory {
+        let mut inventory = merge(self.results.into_inner().unwrap_or_else(|p| p.into_inner()));
+        if !walk_problems.is_empty() {
+            inventory.diagnostics.extend(walk_problems);
+            inventory.diagnostics.sort();
+        }
+        inventory
+    }
+}
+
+/// Inventories every recognised file under `root`.
+pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
+    let visitor = InventoryVisitor::default();
+    let problems = walk(root, options, &[&visitor]);
+    visitor.finish(problems)
 }
 
 /// Inventories one file, which must be a recognised format.
 pub fn inventory_file(path: &Path, options: &WalkOptions) -> Option<Inventory> {
     let name = path.file_name()?.to_string_lossy().into_owned();
-    let parser = find_parser(&name)?;
-    Some(merge(vec![read_and_parse(
-        path,
-        name,
-        parser,
-        options.max_file_size,
-    )]))
+    find_parser(&name)?;
+    let visitor = InventoryVisitor::default();
+    let root = path.parent().unwrap_or(Path::new(""));
+    visit_file(root, path, options.max_file_size, &[&visitor]);
+    Some(visitor.finish(Vec::new()))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -128,51 +255,6 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
         _ => String::new(),
     };
     Diagnostic::warning(Location::file(path), format!("could not walk: {err}"))
-}
-
-fn read_and_parse(path: &Path, rel: String, parser: &'static ParserDef, max: u64) -> FileResult {
-    let mut result = FileResult {
-        path: rel.clone(),
-        parser,
-        size: 0,
-        hashes: Vec::new(),
-        diagnostics: Vec::new(),
-        incomplete: None,
-        outcome: Err(ParseFailure {
-            line: None,
-            message: String::new(),
-        }),
-    };
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    result.size = size;
-    if size > max {
-        let msg = format!("the file is {size} bytes, over the {max}-byte limit; it was not read");
-        result.outcome = Err(ParseFailure {
-            line: None,
-            message: msg,
-        });
-        return result;
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            result.outcome = Err(ParseFailure {
-                line: None,
-                message: format!("cannot read: {e}"),
-            });
-            return result;
-        }
-    };
-    let dir: PathBuf = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let sibling = move |name: &str| -> Option<String> {
-        let p = dir.join(name);
-        let meta = std::fs::metadata(&p).ok()?;
-        if !meta.is_file() || meta.len() > max {
-            return None;
-        }
-        std::fs::read_to_string(p).ok()
-    };
-    parse_file(parser, rel, &bytes, &sibling)
 }
 
 /// Parses bytes already in memory as one merged inventory (fuzzing, tests, files inside images).

@@ -40,6 +40,21 @@ pub struct Finding {
     pub cra_clause: Option<String>,
 }
 
+impl Finding {
+    /// The kind, as a word for people.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            FindingKind::Vulnerability => "vulnerability",
+            FindingKind::Advisory => "advisory",
+            FindingKind::Secret => "secret",
+            FindingKind::Misconfiguration => "misconfiguration",
+            FindingKind::Sast => "SAST finding",
+            FindingKind::Dast => "DAST finding",
+            FindingKind::License => "licence finding",
+        }
+    }
+}
+
 /// What sort of problem a finding is.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,

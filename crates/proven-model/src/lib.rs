@@ -1,6 +1,7 @@
 //! Shared types of Proven. No I/O lives here: every other crate speaks in these types.
 
 mod component;
+pub mod date;
 mod ecosystem;
 mod finding;
 mod inventory;

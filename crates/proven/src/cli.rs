@@ -16,6 +16,92 @@ pub struct Cli {
 pub enum Command {
     /// Inventory a tree or lockfile and write an SBOM.
     Sbom(SbomArgs),
+    /// Run every scanner, apply waivers and the policy, and write the evidence directory.
+    Ci(CiArgs),
+    /// Write a commented proven.toml template.
+    Init(InitArgs),
+    /// Check an evidence directory: every file against the manifest (and signatures, when signed).
+    Verify(VerifyArgs),
+    /// Signing keys for the evidence.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The evidence directory written by `proven ci`.
+    pub dir: PathBuf,
+    /// Public key (PEM) the attestations must be signed with.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// Folder the `--subject` build artifacts are looked up in (their names are relative to it).
+    #[arg(long, value_name = "DIR")]
+    pub artifacts: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key pair: PKCS#8 private key and SPKI public key, both PEM.
+    Generate(KeyGenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// ecdsa-p256 (cosign's default) or ed25519.
+    #[arg(long, default_value = "ecdsa-p256")]
+    pub algorithm: String,
+    /// Private key file to write; the public key goes beside it with the extension `.pub`.
+    #[arg(long, short = 'o', default_value = "proven.key")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    /// The project folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Configuration file (default: proven.toml in the project folder, if present).
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+    /// Evidence directory to write.
+    #[arg(long, default_value = "proven-evidence")]
+    pub out: PathBuf,
+    /// Import SAST/DAST results from a SARIF 2.1.0 file (Semgrep, CodeQL, Bandit, ZAP, ...); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Vec<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Sign the evidence with this private key (PEM); the key may instead be given, as PEM text, in
+    /// the environment variable PROVEN_SIGNING_KEY.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// A build artifact to name as a subject of the attestations (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub subject: Vec<PathBuf>,
+    /// Also write the gate as JUnit XML to this file, for CI dashboards.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Summary style on standard output.
+    #[arg(long, value_enum, default_value_t = CiFormat::Text)]
+    pub format: CiFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CiFormat {
+    /// Plain text.
+    Text,
+    /// Plain text, plus a Markdown job summary appended to $GITHUB_STEP_SUMMARY.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write proven.toml (a folder or a file path).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -29,9 +115,8 @@ pub struct SbomArgs {
     /// Write the SBOM to this file instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
-    /// Also walk vendored and build folders (node_modules, target, .venv, vendor, ...).
-    #[arg(long)]
-    pub include_vendored: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// SBOM creator contact: an e-mail address or URL (BSI TR-03183-2).
     #[arg(long, env = "PROVEN_SBOM_CREATOR")]
     pub creator: Option<String>,
@@ -65,4 +150,34 @@ pub enum SbomFormat {
 pub enum CheckProfile {
     /// BSI TR-03183-2 v2.1.
     Bsi,
+}
+
+/// What the walk covers; shared by every command that walks a tree.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    /// Also walk vendored and build folders (node_modules, target, .venv, vendor, ...).
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// Skip paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+impl WalkArgs {
+    /// Walk options from the flags, added to what the configuration says.
+    pub fn options(
+        &self,
+        config_exclude: &[String],
+        config_vendored: bool,
+    ) -> proven_inventory::WalkOptions {
+        proven_inventory::WalkOptions {
+            include_vendored: self.include_vendored || config_vendored,
+            exclude: config_exclude
+                .iter()
+                .chain(&self.exclude)
+                .cloned()
+                .collect(),
+            ..proven_inventory::WalkOptions::default()
+        }
+    }
 }

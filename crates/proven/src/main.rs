@@ -1,5 +1,6 @@
 //! The `proven` binary: CLI parsing, printing and exit codes. Logic lives in the library crates.
 
+mod ci_cmd;
 mod cli;
 mod exit;
 mod output;
@@ -13,6 +14,10 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Sbom(args) => sbom_cmd::run(&args),
+        cli::Command::Ci(args) => ci_cmd::run(&args),
+        cli::Command::Init(args) => ci_cmd::init(&args),
+        cli::Command::Verify(args) => ci_cmd::verify(&args),
+        cli::Command::Key(cli::KeyCommand::Generate(args)) => ci_cmd::key_generate(&args),
     };
     match result {
         Ok(code) => code.into(),

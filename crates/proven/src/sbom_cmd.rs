@@ -12,7 +12,7 @@ use crate::exit::Code;
 use crate::output;
 
 pub fn run(args: &SbomArgs) -> Result<Code> {
-    let inventory = inventory(&args.path, args.include_vendored)?;
+    let inventory = inventory(&args.path, &args.walk.options(&[], false))?;
     if !args.quiet {
         print_summary(&inventory);
     }
@@ -30,17 +30,13 @@ pub fn run(args: &SbomArgs) -> Result<Code> {
 }
 
 /// Inventories a folder, or one recognised file.
-pub fn inventory(path: &Path, include_vendored: bool) -> Result<Inventory> {
-    let options = WalkOptions {
-        include_vendored,
-        ..WalkOptions::default()
-    };
+pub fn inventory(path: &Path, options: &WalkOptions) -> Result<Inventory> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_dir() {
-        return Ok(inventory_tree(path, &options));
+        return Ok(inventory_tree(path, options));
     }
-    inventory_file(path, &options).with_context(|| {
+    inventory_file(path, options).with_context(|| {
         format!(
             "{} is not a lockfile or manifest Proven reads; give a folder or one of the supported files (see `proven sbom --help`)",
             path.display()

@@ -3,6 +3,13 @@
 use proven_model::{Component, Diagnostic, Ecosystem};
 
 mod cargo;
+mod composer_lock;
+mod gemfile_lock;
+mod go_mod;
+mod gradle_lockfile;
+mod mix_lock;
+mod nuget_lock;
+mod pom_xml;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -92,7 +99,16 @@ pub struct ParserDef {
 }
 
 /// Every supported format, in the order they are tried.
-pub static PARSERS: &[&ParserDef] = &[&cargo::PARSER];
+pub static PARSERS: &[&ParserDef] = &[
+    &cargo::PARSER,
+    &go_mod::PARSER,
+    &gemfile_lock::PARSER,
+    &composer_lock::PARSER,
+    &nuget_lock::PARSER,
+    &gradle_lockfile::PARSER,
+    &pom_xml::PARSER,
+    &mix_lock::PARSER,
+];
 
 /// The parser for a file name, if any.
 pub fn find_parser(file_name: &str) -> Option<&'static ParserDef> {

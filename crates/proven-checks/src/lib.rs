@@ -1,0 +1,6 @@
+//! Scanners that read files and report findings. SARIF import brings other tools' SAST and DAST
+//! results into the same findings.
+
+pub mod mask;
+pub mod sarif_import;
+pub mod scanner;

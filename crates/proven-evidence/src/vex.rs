@@ -1,0 +1,609 @@
+//! VEX out of one decision record: every vulnerability finding on every component, with what was
+//! decided about it, rendered as CycloneDX 1.6 VEX and OpenVEX 0.2.0.
+
+use proven_model::date::rfc3339;
+use proven_model::{Finding, FindingKind, Status};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// What is known about one vulnerability in one component.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub vulnerability: String,
+    pub aliases: Vec<String>,
+    /// Inventory id (purl) of the component.
+    pub product: String,
+    pub status: VexStatus,
+    pub justification: Option<String>,
+    /// Free text: why not affected, or what to do.
+    pub detail: Option<String>,
+}
+
+/// The VEX status, in OpenVEX words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VexStatus {
+    NotAffected,
+    Affected,
+    Fixed,
+    UnderInvestigation,
+}
+
+impl VexStatus {
+    fn openvex(self) -> &'static str {
+        match self {
+            VexStatus::NotAffected => "not_affected",
+            VexStatus::Affected => "affected",
+            VexStatus::Fixed => "fixed",
+            VexStatus::UnderInvestigation => "under_investigation",
+        }
+    }
+
+    fn cyclonedx(self) -> &'static str {
+        match self {
+            VexStatus::NotAffected => "not_affected",
+            VexStatus::Affected => "exploitable",
+            VexStatus::Fixed => "resolved",
+            VexStatus::UnderInvestigation => "in_triage",
+        }
+    }
+
+    /// Parses an OpenVEX or CycloneDX word.
+    pub fn parse(s: &str) -> Option<VexStatus> {
+        match s {
+            "not_affected" | "false_positive" => Some(VexStatus::NotAffected),
+            "affected" | "exploitable" => Some(VexStatus::Affected),
+            "fixed" | "resolved" | "resolved_with_pedigree" => Some(VexStatus::Fixed),
+            "under_investigation" | "in_triage" => Some(VexStatus::UnderInvestigation),
+            _ => None,
+        }
+    }
+}
+
+/// The decision record: one statement per vulnerability finding, sorted.
+pub fn statements(findings: &[Finding]) -> Vec<Statement> {
+    let mut out: Vec<Statement> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Vulnerability)
+        .filter_map(|f| {
+            let product = f.component.clone()?;
+            let (status, justification, detail) = match &f.status {
+                Status::Vex {
+                    state,
+                    justification,
+                    ..
+                } => (
+                    VexStatus::parse(state).unwrap_or(VexStatus::UnderInvestigation),
+                    justification.clone(),
+                    None,
+                ),
+                Status::Waived {
+                    reason,
+                    expires,
+                    owner,
+                } => (
+                    VexStatus::Affected,
+                    None,
+                    Some(format!(
+                        "Risk accepted until {expires}{}: {reason}",
+                        owner
+                            .as_deref()
+                            .map(|o| format!(" by {o}"))
+                            .unwrap_or_default()
+                    )),
+                ),
+                Status::Open | Status::Suppressed { .. } => {
+                    (VexStatus::Affected, None, f.fix.clone())
+                }
+            };
+            Some(Statement {
+                vulnerability: f.code.clone(),
+                aliases: f.aliases.clone(),
+                product,
+                status,
+                justification,
+                detail,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.vulnerability, &a.product).cmp(&(&b.vulnerability, &b.product)));
+    out.dedup();
+    out
+}
+
+/// A stable identifier for a document from its content.
+fn content_id(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An RFC 4122 UUID (version 5 layout) from a content hash, so identical input gives identical ids.
+pub fn uuid_from(parts: &[&str]) -> String {
+    let hex = content_id(parts);
+    let mut b: Vec<u8> = (0..16)
+        .map(|i| u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).unwrap_or(0))
+        .collect();
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// OpenVEX 0.2.0.
+pub fn openvex(statements: &[Statement], author: &str, timestamp: i64) -> Value {
+    let body: Vec<Value> = statements
+        .iter()
+        .map(|s| {
+            let mut v = json!({
+                "vulnerability": { "name": s.vulnerability },
+                "products": [{ "@id": s.product }],
+                "status": s.status.openvex(),
+            });
+            if !s.aliases.is_empty() {
+                v["vulnerability"]["aliases"] = json!(s.aliases);
+            }
+            match s.status {
+                VexStatus::NotAffected => {
+                    let j = s
+                        .justification
+                        .clone()
+                        .unwrap_or_else(|| "vulnerable_code_not_present".into());
+                    v["justification"] = json!(j);
+                    if let Some(d) = &s.detail {
+                        v["impact_statement"] = json!(d);
+                    }
+                }
+                VexStatus::Affected => {
+                    let a = s
+                        .detail
+                        .clone()
+                        .unwrap_or_else(|| "No fixed version is known yet.".into());
+                    v["action_statement"] = json!(a);
+                }
+                _ => {}
+            }
+            v
+        })
+        .collect();
+    let ids: Vec<String> = statements
+        .iter()
+        .map(|s| format!("{}|{}|{:?}", s.vulnerability, s.product, s.status))
+        .collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    json!({
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": format!("https://openvex.dev/docs/proven/{}", content_id(&refs)),
+        "author": author,
+        "timestamp": rfc3339(timestamp),
+        "version": 1,
+        "tooling": "proven",
+        "statements": body,
+    })
+}
+
+/// CycloneDX 1.6 VEX. Components are referenced by BOM-Link into the SBOM with `sbom_serial`
+/// (`urn:uuid:…`) when given, else by purl.
+pub fn cyclonedx(
+    findings: &[Finding],
+    statements: &[Statement],
+    sbom_serial: Option<&str>,
+    timestamp: i64,
+) -> Value {
+    let vulns: Vec<Value> = statements
+        .iter()
+        .map(|s| {
+            let f = findings
+                .iter()
+                .find(|f| f.code == s.vulnerability && f.component.as_deref() == Some(&s.product));
+            let reference = match sbom_serial {
+                Some(serial) => format!("{}/1#{}", serial.replacen("urn:uuid:", "urn:cdx:", 1), s.product),
+                None => s.product.clone(),
+            };
+            let mut v = json!({
+                "bom-ref": format!("{}:{}", s.vulnerability, s.product),
+                "id": s.vulnerability,
+                "analysis": { "state": s.status.cyclonedx() },
+                "affects": [{ "ref": reference }],
+            });
+            if let Some(src) = source(&s.vulnerability) {
+                v["source"] = src;
+            }
+            if !s.aliases.is_empty() {
+                v["references"] = Value::Array(
+                    s.aliases
+                        .iter()
+                        .map(|a| {
+                            let mut r = json!({ "id": a });
+                            if let Some(src) = source(a) {
+                                r["source"] = src;
+                            }
+                            r
+                        })
+                        .collect(),
+                );
+            }
+            if let Some(j) = &s.justification {
+                if let Some(cdx) = cyclonedx_justification(j) {
+                    v["analysis"]["justification"] = json!(cdx);
+                }
+            }
+            if let Some(d) = &s.detail {
+                v["analysis"]["detail"] = json!(d);
+            }
+            if let Some(f) = f {
+                v["description"] = json!(f.title);
+                if let Some(fix) = &f.fix {
+                    v["recommendation"] = json!(fix);
+                }
+                let cwes: Vec<u32> = f
+                    .cwe
+                    .iter()
+                    .filter_map(|c| c.trim_start_matches("CWE-").parse().ok())
+                    .collect();
+                if !cwes.is_empty() {
+                    v["cwes"] = json!(cwes);
+                }
+                if let Some(score) = f.severity.score {
+                    let method = match f.severity.vector.as_deref() {
+                        Some(v) if v.starts_with("CVSS:4") => "CVSSv4",
+                        Some(v) if v.starts_with("CVSS:3.1") => "CVSSv31",
+                        Some(v) if v.starts_with("CVSS:3") => "CVSSv3",
+                        Some(_) => "CVSSv2",
+                        None => "other",
+                    };
+                    let mut rating = json!({ "score": score, "severity": f.severity.level.to_string(), "method": method });
+                    if let Some(vec) = &f.severity.vector {
+                        rating["vector"] = json!(vec);
+                    }
+                    v["ratings"] = json!([rating]);
+                } else if f.severity.level != proven_model::SeverityLevel::Unknown {
+                    v["ratings"] = json!([{ "severity": f.severity.level.to_string(), "method": "other" }]);
+                }
+                let advisories: Vec<Value> = f.references.iter().map(|u| json!({ "url": u })).collect();
+                if !advisories.is_empty() {
+                    v["advisories"] = Value::Array(advisories);
+                }
+            }
+            v
+        })
+        .collect();
+    let ids: Vec<String> = statements
+        .iter()
+        .map(|s| format!("{}|{}|{:?}", s.vulnerability, s.product, s.status))
+        .collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    json!({
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "serialNumber": format!("urn:uuid:{}", uuid_from(&refs)),
+        "version": 1,
+        "metadata": {
+            "timestamp": rfc3339(timestamp),
+            "tools": { "components": [{ "type": "application", "name": "proven", "version": env!("CARGO_PKG_VERSION") }] },
+        },
+        "vulnerabilities": vulns,
+    })
+}
+
+/// Where an id is published, by its prefix.
+fn source(id: &str) -> Option<Value> {
+    let (name, url) = match id.split('-').next()? {
+        "CVE" => ("NVD", format!("https://nvd.nist.gov/vuln/detail/{id}")),
+        "GHSA" => ("GitHub", format!("https://github.com/advisories/{id}")),
+        _ => ("OSV", format!("https://osv.dev/vulnerability/{id}")),
+    };
+    Some(json!({ "name": name, "url": url }))
+}
+
+/// OpenVEX justification words mapped to the CycloneDX ones.
+fn cyclonedx_justification(j: &str) -> Option<&'static str> {
+    Some(match j {
+        "component_not_present" => "requires_dependency",
+        "vulnerable_code_not_present" | "code_not_present" => "code_not_present",
+        "vulnerable_code_not_in_execute_path" | "code_not_reachable" => "code_not_reachable",
+        "vulnerable_code_cannot_be_controlled_by_adversary" => "requires_environment",
+        "inline_mitigations_already_exist" | "protected_by_mitigating_control" => {
+            "protected_by_mitigating_control"
+        }
+        "requires_configuration" => "requires_configuration",
+        "requires_dependency" => "requires_dependency",
+        "requires_environment" => "requires_environment",
+        "protected_by_compiler" => "protected_by_compiler",
+        "protected_at_runtime" => "protected_at_runtime",
+        "protected_at_perimeter" => "protected_at_perimeter",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proven_model::{Location, Severity, SeverityLevel};
+
+    fn finding(code: &str, purl: &str, status: Status) -> Finding {
+        Finding {
+            kind: FindingKind::Vulnerability,
+            code: code.into(),
+            aliases: vec!["GHSA-1234-5678-9abc".into()],
+            severity: Severity {
+                level: SeverityLevel::High,
+                score: Some(7.5),
+                vector: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H".into()),
+                source: Some("CVSS_V3".into()),
+            },
+            title: "Denial of service".into(),
+            location: Location::line("Cargo.lock", 3),
+            component: Some(purl.into()),
+            fingerprint: "fp".into(),
+            fix: Some("upgrade to 1.2.4".into()),
+            evidence: Default::default(),
+            status,
+            references: vec!["https://osv.dev/vulnerability/RUSTSEC-2024-0001".into()],
+            cwe: vec!["CWE-400".into()],
+            cra_clause: None,
+        }
+    }
+
+    #[test]
+    fn one_record_three_renderings() {
+        let findings = vec![
+            finding("CVE-2024-1", "pkg:cargo/a@1.0.0", Status::Open),
+            finding(
+                "CVE-2024-2",
+                "pkg:cargo/b@2.0.0",
+                Status::Vex {
+                    state: "not_affected".into(),
+                    justification: Some("vulnerable_code_not_in_execute_path".into()),
+                    source: "vex.json".into(),
+                },
+            ),
+        ];
+        let st = statements(&findings);
+        assert_eq!(st.len(), 2);
+        assert_eq!(st[0].status, VexStatus::Affected);
+        assert_eq!(st[1].status, VexStatus::NotAffected);
+        let ov = openvex(&st, "Acme", 0);
+        assert_eq!(
+            ov["statements"][1]["justification"],
+            "vulnerable_code_not_in_execute_path"
+        );
+        assert_eq!(ov["statements"][0]["action_statement"], "upgrade to 1.2.4");
+        let cdx = cyclonedx(
+            &findings,
+            &st,
+            Some("urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"),
+            0,
+        );
+        assert_eq!(
+            cdx["vulnerabilities"][1]["analysis"]["justification"],
+            "code_not_reachable"
+        );
+        assert_eq!(
+            cdx["vulnerabilities"][0]["affects"][0]["ref"],
+            "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#pkg:cargo/a@1.0.0"
+        );
+        assert_eq!(cdx["vulnerabilities"][0]["ratings"][0]["method"], "CVSSv31");
+        assert_eq!(
+            openvex(&st, "Acme", 0),
+            openvex(&st, "Acme", 0),
+            "deterministic"
+        );
+    }
+}
+
+/// Who publishes a CSAF document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publisher {
+    pub name: String,
+    /// The publisher's web namespace (`https://acme.example`).
+    pub namespace: String,
+}
+
+/// CSAF 2.0 in the VEX profile (`csaf_vex`): a product tree of the affected components and, per
+/// vulnerability, the product status with the impact or action statement the profile requires.
+pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timestamp: i64) -> Value {
+    let mut products: Vec<&str> = statements.iter().map(|s| s.product.as_str()).collect();
+    products.sort_unstable();
+    products.dedup();
+    let pid = |purl: &str| {
+        format!(
+            "CSAFPID-{:04}",
+            products.binary_search(&purl).unwrap_or(0) + 1
+        )
+    };
+    let full_product_names: Vec<Value> = products
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.trim_start_matches("pkg:"),
+                "product_id": pid(p),
+                "product_identification_helper": { "purl": p },
+            })
+        })
+        .collect();
+    let mut by_vuln: Vec<(&str, Vec<&Statement>)> = Vec::new();
+    for s in statements {
+        match by_vuln.last_mut() {
+            Some((v, list)) if *v == s.vulnerability => list.push(s),
+            _ => by_vuln.push((&s.vulnerability, vec![s])),
+        }
+    }
+    let vulnerabilities: Vec<Value> = by_vuln
+        .iter()
+        .map(|(id, list)| {
+            let ids_of = |st: VexStatus| -> Vec<String> {
+                list.iter().filter(|s| s.status == st).map(|s| pid(&s.product)).collect()
+            };
+            let mut status = serde_json::Map::new();
+            for (key, st) in [
+                ("known_affected", VexStatus::Affected),
+                ("known_not_affected", VexStatus::NotAffected),
+                ("fixed", VexStatus::Fixed),
+                ("under_investigation", VexStatus::UnderInvestigation),
+            ] {
+                let ids = ids_of(st);
+                if !ids.is_empty() {
+                    status.insert(key.into(), json!(ids));
+                }
+            }
+            let mut v = json!({ "product_status": status });
+            let cve = std::iter::once(*id)
+                .chain(list[0].aliases.iter().map(String::as_str))
+                .find(|a| is_cve(a));
+            if let Some(c) = cve {
+                v["cve"] = json!(c);
+            }
+            let others: Vec<Value> = std::iter::once(*id)
+                .chain(list[0].aliases.iter().map(String::as_str))
+                .filter(|a| Some(*a) != cve)
+                .map(|a| json!({ "system_name": a.split('-').next().unwrap_or("OSV"), "text": a }))
+                .collect();
+            if !others.is_empty() {
+                v["ids"] = Value::Array(others);
+            }
+            // The VEX profile: every affected product needs an action, every not-affected one an impact statement.
+            let remediations: Vec<Value> = list
+                .iter()
+                .filter(|s| s.status == VexStatus::Affected)
+                .map(|s| {
+                    let (category, details) = match &s.detail {
+                        Some(d) if d.starts_with("upgrade") => ("vendor_fix", d.clone()),
+                        Some(d) => ("mitigation", d.clone()),
+                        None => ("none_available", "No fixed version is known yet.".to_string()),
+                    };
+                    json!({ "category": category, "details": details, "product_ids": [pid(&s.product)] })
+                })
+                .collect();
+            if !remediations.is_empty() {
+                v["remediations"] = Value::Array(remediations);
+            }
+            let flags: Vec<Value> = list
+                .iter()
+                .filter(|s| s.status == VexStatus::NotAffected)
+                .map(|s| {
+                    let label = s
+                        .justification
+                        .as_deref()
+                        .and_then(csaf_flag)
+                        .unwrap_or("vulnerable_code_not_present");
+                    json!({ "label": label, "product_ids": [pid(&s.product)] })
+                })
+                .collect();
+            if !flags.is_empty() {
+                v["flags"] = Value::Array(flags);
+            }
+            v
+        })
+        .collect();
+    let ids: Vec<String> = statements
+        .iter()
+        .map(|s| format!("{}|{}|{:?}", s.vulnerability, s.product, s.status))
+        .collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let date = rfc3339(timestamp);
+    json!({
+        "document": {
+            "category": "csaf_vex",
+            "csaf_version": "2.0",
+            "publisher": { "category": "vendor", "name": publisher.name, "namespace": publisher.namespace },
+            "title": title,
+            "tracking": {
+                "id": format!("proven-{}", content_id(&refs)),
+                "status": "final",
+                "version": "1",
+                "initial_release_date": date,
+                "current_release_date": date,
+                "revision_history": [{ "date": date, "number": "1", "summary": "Generated by proven ci." }],
+                "generator": { "engine": { "name": "proven", "version": env!("CARGO_PKG_VERSION") } },
+            },
+        },
+        "product_tree": { "full_product_names": full_product_names },
+        "vulnerabilities": vulnerabilities,
+    })
+}
+
+fn is_cve(id: &str) -> bool {
+    let mut parts = id.splitn(3, '-');
+    parts.next() == Some("CVE")
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// CSAF flag labels are the OpenVEX justifications.
+fn csaf_flag(j: &str) -> Option<&'static str> {
+    Some(match j {
+        "component_not_present" => "component_not_present",
+        "vulnerable_code_not_present" | "code_not_present" => "vulnerable_code_not_present",
+        "vulnerable_code_not_in_execute_path" | "code_not_reachable" => {
+            "vulnerable_code_not_in_execute_path"
+        }
+        "vulnerable_code_cannot_be_controlled_by_adversary" => {
+            "vulnerable_code_cannot_be_controlled_by_adversary"
+        }
+        "inline_mitigations_already_exist" | "protected_by_mitigating_control" => {
+            "inline_mitigations_already_exist"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod csaf_tests {
+    use super::*;
+
+    #[test]
+    fn csaf_vex_profile_statements() {
+        let st = vec![
+            Statement {
+                vulnerability: "CVE-2024-0001".into(),
+                aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
+                product: "pkg:npm/a@1.0.0".into(),
+                status: VexStatus::Affected,
+                justification: None,
+                detail: Some("upgrade to 1.0.1".into()),
+            },
+            Statement {
+                vulnerability: "CVE-2024-0001".into(),
+                aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
+                product: "pkg:npm/b@2.0.0".into(),
+                status: VexStatus::NotAffected,
+                justification: Some("vulnerable_code_not_in_execute_path".into()),
+                detail: None,
+            },
+        ];
+        let p = Publisher {
+            name: "Acme".into(),
+            namespace: "https://acme.example".into(),
+        };
+        let doc = csaf(&st, &p, "Acme router VEX", 0);
+        let v = &doc["vulnerabilities"][0];
+        assert_eq!(v["cve"], "CVE-2024-0001");
+        assert_eq!(v["ids"][0]["text"], "GHSA-aaaa-bbbb-cccc");
+        assert_eq!(v["product_status"]["known_affected"][0], "CSAFPID-0001");
+        assert_eq!(v["product_status"]["known_not_affected"][0], "CSAFPID-0002");
+        assert_eq!(v["remediations"][0]["category"], "vendor_fix");
+        assert_eq!(
+            v["flags"][0]["label"],
+            "vulnerable_code_not_in_execute_path"
+        );
+        assert!(is_cve("CVE-2021-44228") && !is_cve("CVE-21-1") && !is_cve("GHSA-x"));
+    }
+}

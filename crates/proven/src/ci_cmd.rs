@@ -1,0 +1,471 @@
+//! `proven ci`: every scanner over one walk, waivers, the policy gate, the evidence directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use proven_evidence::build::BuildInfo;
+use proven_evidence::evidence::{Evidence, RunInfo, Tool};
+use proven_evidence::{compliance, decide, report, vex, Config, Outcome};
+use proven_model::date::rfc3339;
+use proven_model::Finding;
+
+use proven_attest::{Algorithm, PublicKey, SigningKey};
+
+use crate::cli::{CiArgs, CiFormat, InitArgs, KeyGenerateArgs, VerifyArgs};
+use crate::exit::Code;
+
+/// Wall-clock time of each stage, printed in the summary and kept in the evidence.
+#[derive(Default)]
+struct Stages(Vec<(&'static str, f64)>);
+
+impl Stages {
+    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0.push((name, t.elapsed().as_secs_f64()));
+        out
+    }
+}
+
+pub fn run(args: &CiArgs) -> Result<Code> {
+    let started = now();
+    let root = &args.path;
+    if !root.is_dir() {
+        bail!(
+            "{} is not a folder; `proven ci` scans a project folder",
+            root.display()
+        );
+    }
+    let config_path = args.config.clone().or_else(|| {
+        let p = root.join("proven.toml");
+        p.exists().then_some(p)
+    });
+    let config = match &config_path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let today = started.div_euclid(86_400);
+    // Keys and artifacts are read first: a typo should not cost a whole scan.
+    let key = signing_key(args)?;
+    let artifacts: Vec<(String, Vec<u8>)> = args
+        .subject
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p)
+                .with_context(|| format!("cannot read --subject {}", p.display()))?;
+            Ok((p.display().to_string(), bytes))
+        })
+        .collect::<Result<_>>()?;
+    let mut stages = Stages::default();
+    let mut evidence = Evidence::default();
+
+    let walk = args
+        .walk
+        .options(&config.scan.exclude, config.scan.include_vendored);
+    let inventory = stages.time("inventory", || crate::sbom_cmd::inventory(root, &walk))?;
+    stages.time("sbom", || -> Result<()> {
+        evidence.add(
+            "inventory.json",
+            "application/json",
+            serde_json::to_vec_pretty(&inventory)?,
+        );
+        Ok(())
+    })?;
+
+    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    let mut scanners: Vec<String> = Vec::new();
+    if !args.sarif.is_empty() {
+        scanners.push("sarif-import".into());
+    }
+    stages.time("sarif-import", || {
+        for path in &args.sarif {
+            let imported = std::fs::read(path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))
+                .and_then(|b| {
+                    proven_checks::sarif_import::import(&b, &path.display().to_string())
+                        .map_err(|e| e.to_string())
+                });
+            match imported {
+                Ok(f) => findings.extend(f),
+                Err(e) => problems.push(e),
+            }
+        }
+    });
+    let decision = stages.time("policy", || decide(&mut findings, &config, today));
+    evidence.add(
+        "policy.json",
+        "application/json",
+        serde_json::to_vec_pretty(&decision)?,
+    );
+    stages.time("reports", || {
+        let results = Results {
+            findings: &findings,
+            config: &config,
+            decision: &decision,
+            inventory: &inventory,
+            scanners: &scanners,
+            build: &build,
+            timestamp: started,
+        };
+        write_reports(&mut evidence, &results)
+    })?;
+
+    let finished = now();
+    if let Some(key) = &key {
+        let config_bytes = config_path.as_ref().map(std::fs::read).transpose()?;
+        let config_name = config_path.as_ref().map(|p| p.display().to_string());
+        let input = proven_evidence::attest::SignInput {
+            findings: &findings,
+            decision: &decision,
+            build: &build,
+            config: config_name.as_deref().zip(config_bytes.as_deref()),
+            artifacts: &artifacts,
+            database: None,
+            started: &rfc3339(started),
+            finished: &rfc3339(finished),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            parameters: serde_json::json!({
+                "command": "proven ci",
+                "path": args.path.display().to_string(),
+                "config": config_name,
+                "sarif": args.sarif.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            }),
+        };
+        stages.time("sign", || {
+            proven_evidence::attest::sign(&mut evidence, key, &input)
+        })?;
+    }
+    let run = RunInfo {
+        tool: Tool {
+            name: "proven".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        build: build.clone(),
+        started: rfc3339(started),
+        finished: rfc3339(finished),
+        database: None,
+    };
+    stages
+        .time("evidence", || evidence.write(&args.out, &run))
+        .with_context(|| format!("cannot write the evidence directory {}", args.out.display()))?;
+
+    let complete = inventory.is_complete() && problems.is_empty();
+    let code = match (decision.outcome, complete) {
+        (Outcome::Failed, _) => Code::Failed,
+        (Outcome::Passed, false) => Code::Incomplete,
+        (Outcome::Passed, true) => Code::Passed,
+    };
+    if let Some(path) = &args.junit {
+        let xml = proven_evidence::junit::render(&findings, &decision, complete);
+        std::fs::write(path, xml).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut summary = String::new();
+    let verdict = match code {
+        Code::Passed => "PASSED",
+        Code::Failed => "FAILED",
+        Code::Incomplete => "INCOMPLETE (some input could not be read)",
+        Code::Error => "ERROR",
+    };
+    summary.push_str(&format!("proven ci: {verdict}\n"));
+    summary.push_str(&format!(
+        "  {} components from {} manifests\n",
+        inventory.components.len(),
+        inventory.manifests.len()
+    ));
+    for d in inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.level != proven_model::DiagnosticLevel::Note)
+    {
+        summary.push_str(&format!("  {d}\n"));
+    }
+    for p in &problems {
+        summary.push_str(&format!("  error: {p}\n"));
+    }
+    for r in &decision.reasons {
+        summary.push_str(&format!("  fail: {r}\n"));
+    }
+    for w in &decision.warnings {
+        summary.push_str(&format!("  warn: {w}\n"));
+    }
+    for w in config.warnings(today) {
+        summary.push_str(&format!("  warn: {w}\n"));
+    }
+    let times: Vec<String> = stages
+        .0
+        .iter()
+        .map(|(n, s)| format!("{n} {:.3}s", s))
+        .collect();
+    summary.push_str(&format!("  stages: {}\n", times.join(", ")));
+    summary.push_str(&format!("  evidence: {}\n", args.out.display()));
+    print!("{summary}");
+    if args.format == CiFormat::Github {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+            let md = markdown(verdict, &inventory, &findings, &decision, &args.out);
+            append(Path::new(&path), &md)?;
+        }
+    }
+    Ok(code)
+}
+
+/// What one run found and decided: the input of every report.
+struct Results<'a> {
+    findings: &'a [Finding],
+    config: &'a Config,
+    decision: &'a proven_evidence::Decision,
+    inventory: &'a proven_model::Inventory,
+    scanners: &'a [String],
+    build: &'a BuildInfo,
+    timestamp: i64,
+}
+
+/// Every report rendered from the same findings and decision.
+fn write_reports(evidence: &mut Evidence, r: &Results<'_>) -> Result<()> {
+    let Results {
+        findings,
+        config,
+        decision,
+        inventory,
+        scanners,
+        build,
+        timestamp,
+    } = *r;
+    let json = |v: &serde_json::Value| -> Result<Vec<u8>> { Ok(serde_json::to_vec_pretty(v)?) };
+    let version = env!("CARGO_PKG_VERSION");
+    evidence.add(
+        "findings.sarif",
+        "application/sarif+json",
+        json(&proven_evidence::sarif::write(findings, version))?,
+    );
+    let statements = vex::statements(findings);
+    let author = config
+        .product
+        .manufacturer
+        .name
+        .clone()
+        .unwrap_or_else(|| "Unknown manufacturer".into());
+    evidence.add(
+        "vex.openvex.json",
+        "application/json",
+        json(&vex::openvex(&statements, &author, timestamp))?,
+    );
+    evidence.add(
+        "vex.cdx.json",
+        "application/vnd.cyclonedx+json",
+        json(&vex::cyclonedx(findings, &statements, None, timestamp))?,
+    );
+    let publisher = vex::Publisher {
+        name: author.clone(),
+        namespace: config
+            .product
+            .manufacturer
+            .contact
+            .clone()
+            .filter(|c| c.starts_with("https://"))
+            .unwrap_or_else(|| "https://example.invalid".into()),
+    };
+    let title = format!(
+        "{} VEX",
+        config.product.name.as_deref().unwrap_or("Product")
+    );
+    evidence.add(
+        "vex.csaf.json",
+        "application/json",
+        json(&vex::csaf(&statements, &publisher, &title, timestamp))?,
+    );
+    let facts = compliance::Facts {
+        config,
+        findings,
+        decision,
+        inventory_complete: inventory.is_complete(),
+        components: inventory.components.len(),
+        sboms: ["sbom.cdx.json", "sbom.spdx.json", "inventory.json"]
+            .into_iter()
+            .filter(|f| evidence.get(f).is_some())
+            .map(String::from)
+            .collect(),
+        vulnerabilities_checked: scanners.iter().any(|s| s == "vulnerabilities"),
+        scanners: scanners.to_vec(),
+    };
+    let matrix = compliance::matrix(&facts);
+    evidence.add(
+        "compliance.json",
+        "application/json",
+        serde_json::to_vec_pretty(&matrix)?,
+    );
+    let html = report::render(&report::ReportInput {
+        config,
+        inventory,
+        findings,
+        decision,
+        matrix: &matrix,
+        build,
+        generated: &rfc3339(timestamp),
+        tool_version: version,
+    });
+    evidence.add("report.html", "text/html", html.into_bytes());
+    Ok(())
+}
+
+/// The GitHub job summary: verdict, counts, why it fails.
+fn markdown(
+    verdict: &str,
+    inventory: &proven_model::Inventory,
+    findings: &[Finding],
+    decision: &proven_evidence::Decision,
+    out: &Path,
+) -> String {
+    use proven_model::{SeverityLevel, Status};
+    let mut md = format!("## proven ci: {verdict}\n\n");
+    md.push_str(&format!(
+        "{} components from {} manifests. Evidence: `{}`\n\n| severity | open | waived or VEX |\n|---|---:|---:|\n",
+        inventory.components.len(),
+        inventory.manifests.len(),
+        out.display()
+    ));
+    for level in SeverityLevel::ALL {
+        let of_level = findings.iter().filter(|f| f.severity.level == level);
+        let open = of_level
+            .clone()
+            .filter(|f| f.status == Status::Open)
+            .count();
+        let settled = of_level.count() - open;
+        md.push_str(&format!("| {level} | {open} | {settled} |\n"));
+    }
+    if !decision.reasons.is_empty() {
+        md.push_str("\n### Why it fails\n\n");
+        for r in &decision.reasons {
+            md.push_str(&format!("- {}\n", r.replace('|', "\\|")));
+        }
+    }
+    md
+}
+
+fn append(path: &Path, text: &str) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot append to {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Seconds since the epoch; `SOURCE_DATE_EPOCH` when set, for reproducible output.
+pub fn now() -> i64 {
+    if let Some(s) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return s;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+pub fn init(args: &InitArgs) -> Result<Code> {
+    let path: PathBuf = if args.path.is_dir() {
+        args.path.join("proven.toml")
+    } else {
+        args.path.clone()
+    };
+    if path.exists() && !args.force {
+        bail!("{} exists; pass --force to overwrite it", path.display());
+    }
+    std::fs::write(&path, proven_evidence::config::TEMPLATE)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(Code::Passed)
+}
+
+/// The signing key from `--sign-key`, else from `PROVEN_SIGNING_KEY`, else none.
+fn signing_key(args: &CiArgs) -> Result<Option<SigningKey>> {
+    if let Some(path) = &args.sign_key {
+        return Ok(Some(SigningKey::from_file(path)?));
+    }
+    if std::env::var_os("PROVEN_SIGNING_KEY").is_some() {
+        return Ok(Some(SigningKey::from_env("PROVEN_SIGNING_KEY", &|k| {
+            std::env::var(k).ok()
+        })?));
+    }
+    Ok(None)
+}
+
+pub fn key_generate(args: &KeyGenerateArgs) -> Result<Code> {
+    let algorithm = Algorithm::from_name(&args.algorithm).with_context(|| {
+        format!(
+            "unknown algorithm `{}`; expected ecdsa-p256 or ed25519",
+            args.algorithm
+        )
+    })?;
+    let key = SigningKey::generate(algorithm);
+    let public = args.out.with_extension("pub");
+    if public.exists() {
+        bail!(
+            "{} exists; remove it or choose another --out",
+            public.display()
+        );
+    }
+    key.write_pkcs8_pem(&args.out)?;
+    std::fs::write(&public, key.public_key().to_pem())
+        .with_context(|| format!("cannot write {}", public.display()))?;
+    eprintln!(
+        "wrote {} (private, keep it secret) and {} (public); key id {}",
+        args.out.display(),
+        public.display(),
+        key.public_key().keyid()
+    );
+    Ok(Code::Passed)
+}
+
+pub fn verify(args: &VerifyArgs) -> Result<Code> {
+    let (files, mut problems): (_, Vec<String>) = {
+        let (f, p) = proven_evidence::verify::verify_dir(&args.dir);
+        (f, p.iter().map(ToString::to_string).collect())
+    };
+    let mut verified = 0;
+    if let Some(key_path) = &args.key {
+        let key = PublicKey::from_file(key_path)?;
+        let has = |f: &str| files.iter().any(|e| e.path == f);
+        let required = proven_evidence::attest::required_predicates(
+            has("sbom.cdx.json"),
+            has("vulnerabilities.json"),
+        );
+        let options = proven_attest::VerifyOptions {
+            artifacts_root: args.artifacts.as_deref(),
+            required_predicates: &required,
+        };
+        let report = proven_attest::verify_attestations(&args.dir, &key, &options);
+        verified = report.verified.len();
+        problems.extend(report.problems.iter().map(ToString::to_string));
+        for a in &report.unchecked_artifacts {
+            eprintln!("note: artifact {a} was not checked (give --artifacts DIR)");
+        }
+    }
+    for p in &problems {
+        println!("FAIL {p}");
+    }
+    if problems.is_empty() {
+        println!(
+            "OK {} files match {}",
+            files.len(),
+            args.dir.join("manifest.json").display()
+        );
+        if args.key.is_some() {
+            println!("OK {verified} attestations signed by the key; every subject digest matches");
+        }
+        Ok(Code::Passed)
+    } else {
+        eprintln!(
+            "{} problem(s): the evidence in {} cannot be trusted",
+            problems.len(),
+            args.dir.display()
+        );
+        Ok(Code::Failed)
+    }
+}

@@ -1,0 +1,624 @@
+//! The opened database: matching an inventory and turning hits into findings.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
+
+use proven_model::{
+    Component, Ecosystem, Finding, FindingKind, Inventory, Location, Severity, SeverityLevel,
+    Status,
+};
+use sha2::{Digest, Sha256};
+
+use crate::eval::{evaluate, Hit, Outcome, VersionCache};
+use crate::index::{ClusterEntry, Index, IndexError, PackageEntry, VulnEntry};
+use crate::names::{canonical_name, component_name, component_release, key};
+use crate::order::Order;
+use crate::severity::{self, Rated};
+use crate::store::{io_err, read_snapshot, Layout, Snapshot, StoreError};
+
+/// Why the database cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}; run `proven db update` to rebuild it")]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: IndexError,
+    },
+}
+
+/// A component that could not be evaluated: it is neither clean nor affected.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct Unmatched {
+    /// The component's inventory id.
+    pub component: String,
+    pub reason: String,
+}
+
+/// The result of matching an inventory.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MatchReport {
+    /// One finding per (alias cluster, component), sorted by component then code.
+    pub findings: Vec<Finding>,
+    /// Components that could not be evaluated (unknown ordering, unparseable or missing version,
+    /// ecosystem not in the database), with the reason. Never to be read as clean.
+    pub unmatched: Vec<Unmatched>,
+    /// Components not matched by design: from git, a path or a URL rather than a registry, or
+    /// with no package ecosystem.
+    pub skipped: Vec<Unmatched>,
+    pub snapshot: Snapshot,
+}
+
+impl MatchReport {
+    /// True when every component could be evaluated.
+    pub fn is_complete(&self) -> bool {
+        self.unmatched.is_empty()
+    }
+}
+
+/// An opened vulnerability database. Opening reads the index file and no record.
+#[derive(Debug)]
+pub struct Database {
+    folder: PathBuf,
+    snapshot: Snapshot,
+    index: Index,
+}
+
+/// One record that hit one component.
+struct RecordHit<'a> {
+    vuln: Rc<VulnEntry<'a>>,
+    entry: Rc<Vec<PackageEntry<'a>>>,
+    /// Position of the entry that hit in `entry`.
+    at: usize,
+    hits: Vec<Hit>,
+}
+
+impl<'a> RecordHit<'a> {
+    fn entry(&self) -> &PackageEntry<'a> {
+        &self.entry[self.at]
+    }
+}
+
+/// What one matching run has decoded already: entries by key, records by position.
+#[derive(Default)]
+struct Decoded<'a> {
+    entries: HashMap<Vec<u8>, Rc<Vec<PackageEntry<'a>>>>,
+    vulns: HashMap<u32, Rc<VulnEntry<'a>>>,
+}
+
+impl Database {
+    /// Opens the live snapshot of a database directory.
+    pub fn open(dir: &Path) -> Result<Database, DbError> {
+        let layout = Layout::new(dir);
+        let folder = layout
+            .live()?
+            .ok_or_else(|| StoreError::Empty(dir.to_path_buf()))?;
+        let snapshot = read_snapshot(&folder)?;
+        let path = folder.join("index.bin");
+        let bytes = fs::read(&path).map_err(io_err(&path))?;
+        let index = Index::from_bytes(bytes).map_err(|source| DbError::Index {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(Database {
+            folder,
+            snapshot,
+            index,
+        })
+    }
+
+    /// What the live snapshot holds and where it came from.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The snapshot's folder.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// True when the data was last confirmed current longer ago than `max_age`.
+    pub fn is_stale(&self, max_age: Duration) -> bool {
+        self.snapshot.is_stale(max_age)
+    }
+
+    /// Size of the index file in bytes.
+    pub fn index_len(&self) -> u64 {
+        self.index.bytes().len() as u64
+    }
+
+    /// Re-hashes the index and compares it with the snapshot id.
+    pub fn verify(&self) -> bool {
+        hex(&Sha256::digest(self.index.bytes())) == self.snapshot.id
+    }
+
+    /// The OSV ecosystem names loaded.
+    pub fn ecosystems(&self) -> impl Iterator<Item = &str> {
+        self.index.meta().ecosystems.iter().map(|e| e.name.as_str())
+    }
+
+    /// Matches every component of an inventory.
+    pub fn match_inventory(&self, inventory: &Inventory) -> MatchReport {
+        self.match_components(&inventory.components)
+    }
+
+    /// Matches a list of components.
+    pub fn match_components(&self, components: &[Component]) -> MatchReport {
+        let mut report = MatchReport {
+            findings: Vec::new(),
+            unmatched: Vec::new(),
+            skipped: Vec::new(),
+            snapshot: self.snapshot.clone(),
+        };
+        let mut clusters: HashMap<u32, ClusterEntry> = HashMap::new();
+        let mut decoded = Decoded::default();
+        for c in components {
+            let unmatched = |reason: String| Unmatched {
+                component: c.id.clone(),
+                reason,
+            };
+            match self.match_component(c, &mut decoded) {
+                Verdict::Skipped(reason) => report.skipped.push(unmatched(reason)),
+                Verdict::Unmatched(reason) => report.unmatched.push(unmatched(reason)),
+                Verdict::Evaluated { hits, unknown } => {
+                    for reason in unknown {
+                        report.unmatched.push(unmatched(reason));
+                    }
+                    if let Err(e) = self.findings(c, hits, &mut clusters, &mut report.findings) {
+                        report.unmatched.push(unmatched(format!(
+                            "index entry does not decode ({e}); run `proven db update --full`"
+                        )));
+                    }
+                }
+            }
+        }
+        report.findings.sort_by(|a, b| {
+            (a.component.as_deref(), a.code.as_str(), a.kind).cmp(&(
+                b.component.as_deref(),
+                b.code.as_str(),
+                b.kind,
+            ))
+        });
+        report.unmatched.sort();
+        report.skipped.sort();
+        report
+    }
+
+    fn match_component<'a>(&'a self, c: &Component, decoded: &mut Decoded<'a>) -> Verdict<'a> {
+        if let Some(origin) = c.properties.get("proven:origin") {
+            if origin != "registry" {
+                return Verdict::Skipped(format!(
+                    "{origin} source: OSV ranges describe registry releases"
+                ));
+            }
+        }
+        if c.ecosystem == Ecosystem::Generic {
+            return Verdict::Skipped("no package ecosystem".into());
+        }
+        let base = c.ecosystem.osv_name();
+        if !self.ecosystems().any(|e| e == base) {
+            let loaded: Vec<&str> = self.ecosystems().collect();
+            return Verdict::Unmatched(format!(
+                "the database holds no {base} data (it has: {}); run `proven db update --ecosystem {base}`",
+                loaded.join(", ")
+            ));
+        }
+        let name = canonical_name(base, &component_name(c));
+        let release = component_release(c);
+        // A release-scoped component also gets the records that name no release.
+        let mut keys = vec![key(base, &release, &name)];
+        if !release.is_empty() {
+            keys.push(key(base, "", &name));
+        }
+        let mut entries: Vec<Rc<Vec<PackageEntry<'a>>>> = Vec::new();
+        for k in keys {
+            if let Some(found) = decoded.entries.get(&k) {
+                entries.push(found.clone());
+                continue;
+            }
+            match self.index.lookup(&k) {
+                Ok(Some(e)) => {
+                    let e = Rc::new(e);
+                    decoded.entries.insert(k, e.clone());
+                    entries.push(e);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    return Verdict::Unmatched(format!(
+                        "index entry does not decode ({e}); run `proven db update --full`"
+                    ));
+                }
+            }
+        }
+        let count: usize = entries.iter().map(|e| e.len()).sum();
+        if count == 0 {
+            return Verdict::Evaluated {
+                hits: Vec::new(),
+                unknown: Vec::new(),
+            };
+        }
+        let package = format!("{base}/{name}");
+        let Some(version) = c.version.as_deref().filter(|v| !v.is_empty()) else {
+            let why = c
+                .requirement
+                .as_deref()
+                .map(|r| format!(" (requirement {r})"))
+                .unwrap_or_default();
+            return Verdict::Unmatched(format!(
+                "no exact version{why}, and {count} advisories name {package}"
+            ));
+        };
+        let mut cache = VersionCache::new(version);
+        let mut hits = Vec::new();
+        let mut unknown = Vec::new();
+        let mut version_error: Option<String> = None;
+        let mut unchecked: BTreeSet<String> = BTreeSet::new();
+        let all = entries
+            .iter()
+            .flat_map(|list| (0..list.len()).map(move |at| (list, at)));
+        for (list, at) in all {
+            let entry = &list[at];
+            let outcome = evaluate(base, entry, &mut cache);
+            if outcome == Outcome::NotAffected {
+                continue;
+            }
+            let vuln = match decoded.vulns.get(&entry.vuln) {
+                Some(v) => v.clone(),
+                None => match self.index.vuln(entry.vuln) {
+                    Ok(v) => {
+                        let v = Rc::new(v);
+                        decoded.vulns.insert(entry.vuln, v.clone());
+                        v
+                    }
+                    Err(e) => {
+                        unknown.push(format!("index entry does not decode ({e})"));
+                        continue;
+                    }
+                },
+            };
+            match outcome {
+                Outcome::Affected(h) => hits.push(RecordHit {
+                    vuln,
+                    entry: list.clone(),
+                    at,
+                    hits: h,
+                }),
+                Outcome::NotAffected => {}
+                Outcome::Unknown {
+                    version: v,
+                    entry: problems,
+                } => {
+                    if let Some(v) = v {
+                        version_error.get_or_insert(v);
+                        unchecked.insert(vuln.id.to_string());
+                    }
+                    if !problems.is_empty() {
+                        unknown.push(format!(
+                            "{} affected[{}] cannot be evaluated: {}",
+                            vuln.id,
+                            entry.affected,
+                            problems.join("; ")
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(err) = version_error {
+            let ids: Vec<&str> = unchecked.iter().map(String::as_str).collect();
+            unknown.push(format!(
+                "{err}; so {} of the advisories naming {package} could not be checked: {}",
+                ids.len(),
+                ids.join(", ")
+            ));
+        }
+        Verdict::Evaluated { hits, unknown }
+    }
+
+    fn findings(
+        &self,
+        c: &Component,
+        hits: Vec<RecordHit<'_>>,
+        clusters: &mut HashMap<u32, ClusterEntry>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), IndexError> {
+        let mut by_cluster: BTreeMap<u32, Vec<RecordHit<'_>>> = BTreeMap::new();
+        for h in hits {
+            by_cluster.entry(h.vuln.cluster).or_default().push(h);
+        }
+        for (cluster_id, mut group) in by_cluster {
+            if let Entry::Vacant(slot) = clusters.entry(cluster_id) {
+                slot.insert(self.index.cluster(cluster_id)?);
+            }
+            let cluster = &clusters[&cluster_id];
+            group.sort_by(|a, b| {
+                (a.vuln.id.as_ref(), a.entry().affected)
+                    .cmp(&(b.vuln.id.as_ref(), b.entry().affected))
+            });
+            out.push(self.finding(c, cluster, &group));
+        }
+        Ok(())
+    }
+
+    fn finding(&self, c: &Component, cluster: &ClusterEntry, group: &[RecordHit<'_>]) -> Finding {
+        let informational: BTreeSet<&str> = group
+            .iter()
+            .filter_map(|h| h.entry().informational.as_deref())
+            .collect();
+        let advisory = group.iter().all(|h| h.entry().informational.is_some());
+        let records: BTreeSet<&str> = group.iter().map(|h| h.vuln.id.as_ref()).collect();
+
+        let mut evidence = BTreeMap::new();
+        let matched: Vec<String> = group
+            .iter()
+            .flat_map(|h| {
+                h.hits.iter().map(move |x| {
+                    format!("{} affected[{}] {}", h.vuln.id, h.entry().affected, x.why)
+                })
+            })
+            .collect();
+        evidence.insert("matched".to_string(), matched.join("; "));
+        evidence.insert(
+            "records".to_string(),
+            records.iter().copied().collect::<Vec<_>>().join(", "),
+        );
+        if let Some(v) = &c.version {
+            evidence.insert("version".to_string(), v.clone());
+        }
+        evidence.insert(
+            "package".to_string(),
+            format!("{}/{}", c.ecosystem.osv_name(), component_name(c)),
+        );
+        evidence.insert("snapshot".to_string(), self.snapshot.id.clone());
+        evidence.insert("snapshot_time".to_string(), self.snapshot.created.clone());
+        let fixed: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|h| {
+                h.hits
+                    .iter()
+                    .flat_map(|x| x.fixed.iter().map(String::as_str))
+            })
+            .collect();
+        if !fixed.is_empty() {
+            evidence.insert(
+                "fixed".to_string(),
+                fixed.iter().copied().collect::<Vec<_>>().join(", "),
+            );
+        }
+        if let Some(k) = &cluster.kev {
+            evidence.insert(KEV.to_string(), k.date_added.clone());
+            evidence.insert("kev_cve".to_string(), k.cve.clone());
+            if let Some(d) = &k.due_date {
+                evidence.insert("kev_due".to_string(), d.clone());
+            }
+            if let Some(r) = &k.ransomware {
+                evidence.insert("kev_ransomware".to_string(), r.clone());
+            }
+        }
+        if let Some(e) = &cluster.epss {
+            evidence.insert(EPSS.to_string(), e.score.clone());
+            evidence.insert(EPSS_PERCENTILE.to_string(), e.percentile.clone());
+            evidence.insert("epss_cve".to_string(), e.cve.clone());
+        }
+        if !informational.is_empty() {
+            evidence.insert(
+                "informational".to_string(),
+                informational.iter().copied().collect::<Vec<_>>().join(", "),
+            );
+        }
+
+        let severity = self.severity(group, advisory);
+        if let Some(src) = &severity.1 {
+            evidence.insert("severity_from".to_string(), src.clone());
+        }
+
+        let title_record = group
+            .iter()
+            .find(|h| h.vuln.id == cluster.primary)
+            .unwrap_or(&group[0]);
+        let title = match (advisory, informational.iter().next()) {
+            (true, Some(kind)) => format!("{kind}: {}", title_record.vuln.title),
+            _ => title_record.vuln.title.to_string(),
+        };
+
+        let purl = c.purl.as_ref().map(ToString::to_string).unwrap_or_else(|| {
+            format!(
+                "{}/{}@{}",
+                c.ecosystem.osv_name(),
+                component_name(c),
+                c.version.as_deref().unwrap_or("")
+            )
+        });
+        let fingerprint =
+            hex(&Sha256::digest(format!("{}\n{purl}", cluster.primary)))[..32].to_string();
+
+        let references: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|h| h.vuln.references.iter().map(AsRef::as_ref))
+            .collect();
+        let cwe: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|h| h.vuln.cwe.iter().map(AsRef::as_ref))
+            .collect();
+
+        Finding {
+            kind: if advisory {
+                FindingKind::Advisory
+            } else {
+                FindingKind::Vulnerability
+            },
+            code: cluster.primary.clone(),
+            aliases: cluster
+                .ids
+                .iter()
+                .filter(|id| **id != cluster.primary)
+                .cloned()
+                .collect(),
+            severity: severity.0,
+            title,
+            location: c
+                .locations
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Location::file(purl.clone())),
+            component: Some(c.id.clone()),
+            fingerprint,
+            fix: fix_text(c, group),
+            evidence,
+            status: Status::Open,
+            references: references.into_iter().map(str::to_string).collect(),
+            cwe: cwe.into_iter().map(str::to_string).collect(),
+            cra_clause: (!advisory).then(|| "I.2(a)".to_string()),
+        }
+    }
+
+    /// CVSS (v4 else v3) of the hitting entries or records, the highest across the cluster; then
+    /// the databases' ratings; else unknown (informational advisories: info).
+    fn severity(&self, group: &[RecordHit<'_>], advisory: bool) -> (Severity, Option<String>) {
+        let scored = group
+            .iter()
+            .filter_map(|h| {
+                let scores = if h.entry().severity.is_empty() {
+                    &h.vuln.severity
+                } else {
+                    &h.entry().severity
+                };
+                severity::from_cvss(scores, &h.vuln.id)
+            })
+            .reduce(Rated::max);
+        let rated = scored.or_else(|| {
+            group
+                .iter()
+                .filter_map(|h| {
+                    let (rating, source): (&str, _) = match (&h.entry().rating, &h.vuln.rating) {
+                        (Some(r), _) => (r, "ecosystem_specific.severity"),
+                        (None, Some(r)) => (r.as_ref(), "database_specific.severity"),
+                        (None, None) => return None,
+                    };
+                    severity::from_rating(rating, source, &h.vuln.id)
+                })
+                .reduce(Rated::max)
+        });
+        match rated {
+            Some(r) => {
+                let from = format!(
+                    "{} of {}",
+                    r.severity.source.as_deref().unwrap_or("rating"),
+                    r.record
+                );
+                (r.severity, Some(from))
+            }
+            None if advisory => (
+                Severity {
+                    level: SeverityLevel::Info,
+                    score: None,
+                    vector: None,
+                    source: Some("informational advisory".into()),
+                },
+                None,
+            ),
+            None => (
+                Severity {
+                    level: SeverityLevel::Unknown,
+                    score: None,
+                    vector: None,
+                    source: None,
+                },
+                Some("no CVSS vector and no rating published".into()),
+            ),
+        }
+    }
+}
+
+enum Verdict<'a> {
+    Skipped(String),
+    Unmatched(String),
+    Evaluated {
+        hits: Vec<RecordHit<'a>>,
+        unknown: Vec<String>,
+    },
+}
+
+/// "upgrade to X (or later)" from the `fixed` events closing the intervals that hit; the highest
+/// when several records hit, so that one upgrade clears them all.
+fn fix_text(c: &Component, group: &[RecordHit<'_>]) -> Option<String> {
+    let base = c.ecosystem.osv_name();
+    let order = Order::for_ecosystem(base);
+    let mut best: Option<&str> = None;
+    let mut unfixed = BTreeSet::new();
+    for h in group {
+        let fixes: Vec<&str> = h.hits.iter().filter_map(|x| x.fix.as_deref()).collect();
+        if fixes.is_empty() {
+            unfixed.insert(h.vuln.id.as_ref());
+        }
+        for f in fixes {
+            best = Some(match (best, order) {
+                (None, _) => f,
+                (Some(b), Some(o)) => match (o.parse(b), o.parse(f)) {
+                    (Ok(pb), Ok(pf)) if pf > pb => f,
+                    _ => b,
+                },
+                (Some(b), None) => b,
+            });
+        }
+    }
+    let best = best?;
+    let mut text = format!("upgrade to {best} (or later)");
+    if !unfixed.is_empty() {
+        text.push_str(&format!(
+            "; {} names no fixed version",
+            unfixed.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Some(text)
+}
+
+/// Evidence key of the KEV `dateAdded`.
+pub const KEV: &str = "kev";
+/// Evidence key of the EPSS score.
+pub const EPSS: &str = "epss";
+/// Evidence key of the EPSS percentile.
+pub const EPSS_PERCENTILE: &str = "epss_percentile";
+
+/// Typed access to what the matcher puts in a finding's evidence.
+pub trait VulnEvidence {
+    /// The date the CVE was added to the CISA KEV catalog, when it is listed.
+    fn kev_date_added(&self) -> Option<&str>;
+    /// The EPSS probability (0..1), when scored.
+    fn epss(&self) -> Option<f64>;
+    /// The EPSS percentile (0..1), when scored.
+    fn epss_percentile(&self) -> Option<f64>;
+    /// The database snapshot the finding was matched against.
+    fn snapshot_id(&self) -> Option<&str>;
+}
+
+impl VulnEvidence for Finding {
+    fn kev_date_added(&self) -> Option<&str> {
+        self.evidence.get(KEV).map(String::as_str)
+    }
+    fn epss(&self) -> Option<f64> {
+        self.evidence.get(EPSS)?.parse().ok()
+    }
+    fn epss_percentile(&self) -> Option<f64> {
+        self.evidence.get(EPSS_PERCENTILE)?.parse().ok()
+    }
+    fn snapshot_id(&self) -> Option<&str> {
+        self.evidence.get("snapshot").map(String::as_str)
+    }
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}

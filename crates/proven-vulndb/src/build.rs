@@ -103,7 +103,9 @@ fn compile_affected(vuln: u32, base: &str, a: &Affected) -> PackageEntry<'static
             _ => raw_versions.push(v.clone()),
         }
     }
-    parsed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    sort_total(&mut parsed, |a, b| {
+        a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1))
+    });
     raw_versions.sort();
     raw_versions.dedup();
     PackageEntry {
@@ -173,7 +175,7 @@ fn compile_range(base: &str, r: &Range) -> CompiledRange<'static> {
         limits.clear();
     }
     // Stable: events of equal versions keep the record's order. `None` ("0") sorts first.
-    events.sort_by(|a, b| match (&a.0, &b.0) {
+    sort_total(&mut events, |a, b| match (&a.0, &b.0) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
@@ -323,5 +325,38 @@ mod tests {
             ids,
             ["CVE-2021-9999", "CVE-2021-12345", "GHSA-x", "PYSEC-1"]
         );
+    }
+}
+
+/// A stable insertion sort that never panics. Some orderings are not total for odd spellings
+/// (Maven's own `ComparableVersion` is not transitive for a few), and the standard sorts may panic
+/// on such a comparator; this one only yields some order.
+fn sort_total<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && cmp(&v[j - 1], &v[j]) == Ordering::Greater {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+
+    #[test]
+    fn sorts_and_survives_an_inconsistent_order() {
+        let mut v = vec![5, 3, 9, 1, 3];
+        sort_total(&mut v, |a, b| a.cmp(b));
+        assert_eq!(v, [1, 3, 3, 5, 9]);
+        // Rock-paper-scissors: no total order exists; the sort must still end without a panic.
+        let mut rps = vec![0u8, 1, 2, 0, 1, 2, 2, 1, 0];
+        sort_total(&mut rps, |a, b| match (a, b) {
+            _ if a == b => Ordering::Equal,
+            (0, 1) | (1, 2) | (2, 0) => Ordering::Less,
+            _ => Ordering::Greater,
+        });
+        assert_eq!(rps.len(), 9);
     }
 }

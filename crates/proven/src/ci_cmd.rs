@@ -84,6 +84,25 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     if !args.sarif.is_empty() {
         scanners.push("sarif-import".into());
     }
+    let matched = stages.time("vulnerabilities", || {
+        match_vulnerabilities(args, &config, &inventory)
+    })?;
+    if let Some(report) = &matched {
+        scanners.push("vulnerabilities".into());
+        findings.extend(report.findings.iter().cloned());
+        for u in &report.unmatched {
+            problems.push(format!(
+                "{}: not checked for vulnerabilities: {}",
+                u.component, u.reason
+            ));
+        }
+        evidence.add(
+            "vulnerabilities.json",
+            "application/json",
+            serde_json::to_vec_pretty(report)?,
+        );
+    }
+    let snapshot = matched.as_ref().map(|r| r.snapshot.clone());
     stages.time("sarif-import", || {
         for path in &args.sarif {
             let imported = std::fs::read(path)
@@ -127,7 +146,11 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             build: &build,
             config: config_name.as_deref().zip(config_bytes.as_deref()),
             artifacts: &artifacts,
-            database: None,
+            database: snapshot.as_ref().map(|s| proven_attest::statement::VulnDb {
+                uri: Some(s.source.clone()),
+                version: Some(s.id.clone()),
+                last_update: s.checked.clone(),
+            }),
             started: &rfc3339(started),
             finished: &rfc3339(finished),
             tool_version: env!("CARGO_PKG_VERSION"),
@@ -150,7 +173,7 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         build: build.clone(),
         started: rfc3339(started),
         finished: rfc3339(finished),
-        database: None,
+        database: snapshot.as_ref().map(serde_json::to_value).transpose()?,
     };
     stages
         .time("evidence", || evidence.write(&args.out, &run))
@@ -224,6 +247,29 @@ struct Results<'a> {
     scanners: &'a [String],
     build: &'a BuildInfo,
     timestamp: i64,
+}
+
+/// Matches the inventory when a vulnerability database is there; without one the run says so and
+/// the Annex I matrix asks for other evidence.
+fn match_vulnerabilities(
+    args: &CiArgs,
+    config: &Config,
+    inventory: &proven_model::Inventory,
+) -> Result<Option<proven_vulndb::MatchReport>> {
+    let dir = crate::vuln_cmd::db_dir(args.db.as_deref())?;
+    if proven_vulndb::status(&dir)
+        .map(|s| s.snapshot.is_none())
+        .unwrap_or(true)
+    {
+        eprintln!(
+            "note: no vulnerability database in {}; components were not matched (run `proven db update`)",
+            dir.display()
+        );
+        return Ok(None);
+    }
+    let max_age = std::time::Duration::from_secs(u64::from(config.policy.max_db_age_hours) * 3600);
+    let db = crate::vuln_cmd::open_db(&dir, args.offline, max_age)?;
+    Ok(Some(db.match_inventory(inventory)))
 }
 
 /// Every report rendered from the same findings and decision.

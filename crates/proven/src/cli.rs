@@ -22,6 +22,11 @@ pub enum Command {
     Init(InitArgs),
     /// Check an evidence directory: every file against the manifest (and signatures, when signed).
     Verify(VerifyArgs),
+    /// Match components against the vulnerability database.
+    Scan(ScanArgs),
+    /// The local vulnerability database.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Signing keys for the evidence.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -103,6 +108,12 @@ pub struct CiArgs {
     pub sarif: Vec<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
+    /// Vulnerability database folder (default: $PROVEN_DB_DIR, else the user cache).
+    #[arg(long, env = "PROVEN_DB_DIR")]
+    pub db: Option<PathBuf>,
+    /// Never touch the network, even when the database is stale.
+    #[arg(long)]
+    pub offline: bool,
     /// Sign the evidence with this private key (PEM); the key may instead be given, as PEM text, in
     /// the environment variable PROVEN_SIGNING_KEY.
     #[arg(long, value_name = "KEY")]
@@ -212,4 +223,98 @@ impl WalkArgs {
             ..proven_inventory::WalkOptions::default()
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// A folder, one lockfile, or a CycloneDX/SPDX SBOM.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Write the result to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when an open vulnerability is at or above this severity (unrated ones too).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Leave out vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Never touch the network, even when the database is stale.
+    #[arg(long)]
+    pub offline: bool,
+    /// Database folder (default: $PROVEN_DB_DIR, else the user cache).
+    #[arg(long, env = "PROVEN_DB_DIR")]
+    pub db: Option<PathBuf>,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    Table,
+    Json,
+    Sarif,
+    CyclonedxVex,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+impl FailOn {
+    /// The severity word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Critical => "critical",
+            FailOn::High => "high",
+            FailOn::Medium => "medium",
+            FailOn::Low => "low",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download or import OSV data (incrementally when a database exists), and KEV/EPSS.
+    Update(DbUpdateArgs),
+    /// What the local database holds.
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// OSV base URL or a local folder in the same layout (`<Ecosystem>/all.zip`).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// OSV ecosystem to hold (repeatable; default: those already held).
+    #[arg(long)]
+    pub ecosystem: Vec<String>,
+    /// CISA KEV catalog: URL or file.
+    #[arg(long)]
+    pub kev: Option<String>,
+    /// EPSS scores CSV: URL or file.
+    #[arg(long)]
+    pub epss: Option<String>,
+    /// Download everything again instead of following modified_id.csv.
+    #[arg(long)]
+    pub full: bool,
+    #[arg(long, env = "PROVEN_DB_DIR")]
+    pub db: Option<PathBuf>,
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    #[arg(long, env = "PROVEN_DB_DIR")]
+    pub db: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }

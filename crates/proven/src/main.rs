@@ -6,6 +6,7 @@ mod config_cmd;
 mod exit;
 mod output;
 mod sbom_cmd;
+mod vuln_cmd;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,9 @@ fn main() -> ExitCode {
         cli::Command::Ci(args) => ci_cmd::run(&args),
         cli::Command::Init(args) => ci_cmd::init(&args),
         cli::Command::Verify(args) => ci_cmd::verify(&args),
+        cli::Command::Scan(args) => vuln_cmd::scan(&args),
+        cli::Command::Db(cli::DbCommand::Update(args)) => vuln_cmd::update(&args),
+        cli::Command::Db(cli::DbCommand::Status(args)) => vuln_cmd::status(&args),
         cli::Command::Key(cli::KeyCommand::Generate(args)) => ci_cmd::key_generate(&args),
         cli::Command::Config(args) => config_cmd::run(&args),
         cli::Command::Explain(args) => config_cmd::explain(&args),

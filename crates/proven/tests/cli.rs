@@ -34,6 +34,7 @@ fn proven(args: &[&str], cwd: &Path) -> Output {
         .args(args)
         .current_dir(cwd)
         .env("SOURCE_DATE_EPOCH", "1764316800")
+        .env("PROVEN_DB_DIR", cwd.join(".no-vulnerability-database"))
         .env_remove("GITHUB_ACTIONS")
         .output()
         .expect("proven runs")
@@ -294,5 +295,129 @@ fn signed_evidence_verifies_with_the_key_and_names_tampering() {
         text(&bad.stdout).contains("dist/app.bin"),
         "{}",
         text(&bad.stdout)
+    );
+}
+
+/// An OSV folder (`crates.io/all.zip`) with one record affecting itoa below 1.0.12.
+fn osv_source(t: &Tree) -> PathBuf {
+    let record = r#"{"schema_version":"1.6.0","id":"RUSTSEC-2099-0001","modified":"2099-01-01T00:00:00Z",
+        "published":"2099-01-01T00:00:00Z","aliases":["CVE-2099-0001"],"summary":"itoa writes out of bounds",
+        "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+        "affected":[{"package":{"ecosystem":"crates.io","name":"itoa"},
+          "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.12"}]}]}]}"#;
+    let dir = t.0.join("osv/crates.io");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let file = std::fs::File::create(dir.join("all.zip")).expect("zip file");
+    let mut zip = zip::ZipWriter::new(file);
+    zip.start_file(
+        "RUSTSEC-2099-0001.json",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .expect("entry");
+    std::io::Write::write_all(&mut zip, record.as_bytes()).expect("write");
+    zip.finish().expect("zip");
+    t.0.join("osv")
+}
+
+#[test]
+fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
+    let t = Tree::new("ci-vuln");
+    t.file("app/Cargo.lock", LOCK);
+    let source = osv_source(&t);
+    let db = t.0.join("db");
+    let db_arg = db.display().to_string();
+    let up = proven(
+        &[
+            "db",
+            "update",
+            "--source",
+            &source.display().to_string(),
+            "--ecosystem",
+            "crates.io",
+            "--db",
+            &db_arg,
+            "-q",
+        ],
+        &t.0,
+    );
+    assert_eq!(
+        up.status.code(),
+        Some(0),
+        "{}{}",
+        text(&up.stdout),
+        text(&up.stderr)
+    );
+
+    let scan = proven(
+        &[
+            "scan",
+            "app",
+            "--offline",
+            "--db",
+            &db_arg,
+            "--fail-on",
+            "high",
+        ],
+        &t.0,
+    );
+    assert_eq!(
+        scan.status.code(),
+        Some(1),
+        "{}{}",
+        text(&scan.stdout),
+        text(&scan.stderr)
+    );
+    assert!(
+        text(&scan.stdout).contains("CVE-2099-0001"),
+        "{}",
+        text(&scan.stdout)
+    );
+    assert!(
+        text(&scan.stdout).contains("upgrade to 1.0.12"),
+        "{}",
+        text(&scan.stdout)
+    );
+
+    let ci = |t: &Tree| {
+        proven(
+            &["ci", "app", "--out", "ev", "--offline", "--db", &db_arg],
+            &t.0,
+        )
+    };
+    let out = ci(&t);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "vulnerable → 1: {}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("CVE-2099-0001"));
+
+    let waiver = |expires: &str| {
+        format!("[[waiver]]\nid = \"RUSTSEC-2099-0001\"\nreason = \"the affected function is never called\"\nexpires = \"{expires}\"\n")
+    };
+    t.file("app/proven.toml", &waiver("2099-12-31"));
+    let out = ci(&t);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "waived with a future expiry → 0: {}",
+        text(&out.stdout)
+    );
+    let vex = std::fs::read_to_string(t.0.join("ev/vex.openvex.json")).expect("openvex");
+    assert!(vex.contains("Risk accepted until 2099-12-31"), "{vex}");
+
+    t.file("app/proven.toml", &waiver("2020-01-01"));
+    let out = ci(&t);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expired waiver → 1: {}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stdout).contains("expired"),
+        "{}",
+        text(&out.stdout)
     );
 }

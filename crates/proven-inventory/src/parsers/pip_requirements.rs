@@ -475,6 +475,22 @@ impl State<'_, '_> {
             .next()
             .unwrap_or(req)
             .trim_end_matches('/');
+        let archive = [".whl", ".tar.gz", ".zip", ".tar.bz2"]
+            .iter()
+            .any(|s| file.ends_with(s));
+        let path_like = archive
+            || req.contains("://")
+            || req.starts_with(['.', '/', '~'])
+            || req.contains(['/', '\\'])
+            || req.starts_with("file:");
+        if !path_like {
+            self.parsed.diagnostics.push(Diagnostic::error(
+                at(path, Some(line)),
+                format!("`{req}` is not a requirement; expected `name==version`, `name @ URL`, a URL or a path"),
+            ));
+            self.problems.push(format!("line {line} could not be read"));
+            return None;
+        }
         let file_name = file.rsplit('/').next().unwrap_or(file);
         // A wheel's file name spells out name and version exactly.
         let wheel = file_name
@@ -482,7 +498,7 @@ impl State<'_, '_> {
             .and_then(|stem| stem.split_once('-'))
             .and_then(|(n, rest)| Some((n, rest.split('-').next()?)));
         let local_project = (classify_url(req).0 == "path")
-            .then(|| self.local_project(file))
+            .then(|| python::local_project(self.input.sibling, file))
             .flatten();
         let (name, version) = match (fragment_name, wheel, &local_project) {
             (Some(n), _, _) => (n.to_string(), None),
@@ -524,30 +540,6 @@ impl State<'_, '_> {
             self.parsed.root = Some(id.clone());
         }
         Some((c, id))
-    }
-
-    /// Name and version of a local project folder, from its `pyproject.toml`.
-    fn local_project(&self, dir: &str) -> Option<(String, Option<String>)> {
-        let dir = dir.strip_prefix("file:").unwrap_or(dir);
-        let dir = dir.trim_start_matches("./").trim_end_matches('/');
-        if dir.starts_with('/') || dir.split('/').any(|seg| seg == "..") {
-            return None;
-        }
-        let file = if dir.is_empty() || dir == "." {
-            "pyproject.toml".to_string()
-        } else {
-            format!("{dir}/pyproject.toml")
-        };
-        let doc: toml::Table = toml::from_str(&(self.input.sibling)(&file)?).ok()?;
-        let table = doc
-            .get("project")
-            .or_else(|| doc.get("tool").and_then(|t| t.get("poetry")))?;
-        let name = table.get("name")?.as_str()?.to_string();
-        let version = table
-            .get("version")
-            .and_then(toml::Value::as_str)
-            .map(str::to_string);
-        Some((name, version))
     }
 
     /// Source, origin and requirement of a `name @ URL` or `-e URL` requirement, whose version is

@@ -76,7 +76,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 continue;
             };
             let (mut c, id) = component(
-                input.path,
+                input,
                 name,
                 entry,
                 line,
@@ -131,7 +131,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
 
 /// Builds one entry's component and local id.
 fn component(
-    path: &str,
+    input: &Input<'_>,
     name: &str,
     entry: &Object,
     line: Option<u32>,
@@ -139,10 +139,20 @@ fn component(
     parsed: &mut Parsed,
     unpinned: &mut usize,
 ) -> (Component, String) {
+    let path = input.path;
     let get = |k: &str| entry.get(k).and_then(serde_json::Value::as_str);
     let norm = normalize(name);
     let written = get("version");
-    let version = written.and_then(python::pinned);
+    // A local folder's version is in its own pyproject.toml, not in the lock.
+    let local_version = match get("path") {
+        Some(dir) if written.is_none() => python::local_project(input.sibling, dir)
+            .filter(|(n, _)| normalize(n) == norm)
+            .and_then(|(_, v)| v),
+        _ => None,
+    };
+    let version = written
+        .and_then(python::pinned)
+        .or(local_version.as_deref());
     let mut c = python::component(path, name, version, line);
     if let Some(hashes) = entry.get("hashes").and_then(serde_json::Value::as_array) {
         for h in hashes.iter().filter_map(serde_json::Value::as_str) {

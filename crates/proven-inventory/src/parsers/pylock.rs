@@ -88,7 +88,15 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             continue;
         };
         let norm = normalize(name);
-        let version = str_of(p, "version");
+        // A local folder without a version in the lock: its own pyproject.toml may say.
+        let local_version = match (str_of(p, "version"), table_of(p, "directory")) {
+            (None, Some(dir)) => str_of(dir, "path")
+                .and_then(|d| python::local_project(input.sibling, d))
+                .filter(|(n, _)| normalize(n) == norm)
+                .and_then(|(_, v)| v),
+            _ => None,
+        };
+        let version = str_of(p, "version").or(local_version.as_deref());
         let mut c = python::component(input.path, name, version, line);
         let reference = set_source(&mut c, p);
         if version.is_none()

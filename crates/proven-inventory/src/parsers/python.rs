@@ -240,6 +240,34 @@ pub(super) fn classify_url(url: &str) -> (&'static str, &str, Option<&str>) {
     ("url", url, None)
 }
 
+/// Name and version of a local project folder below the manifest's (`./libs/helper`), from its
+/// `pyproject.toml` (`[project]` or `[tool.poetry]`). Folders outside it are not read.
+pub(super) fn local_project(
+    sibling: &dyn Fn(&str) -> Option<String>,
+    dir: &str,
+) -> Option<(String, Option<String>)> {
+    let dir = dir.strip_prefix("file:").unwrap_or(dir);
+    let dir = dir.trim_start_matches("./").trim_end_matches('/');
+    if dir.starts_with('/') || dir.contains('\\') || dir.split('/').any(|seg| seg == "..") {
+        return None;
+    }
+    let file = if dir.is_empty() || dir == "." {
+        "pyproject.toml".to_string()
+    } else {
+        format!("{dir}/pyproject.toml")
+    };
+    let doc: toml::Table = toml::from_str(&sibling(&file)?).ok()?;
+    let table = doc
+        .get("project")
+        .or_else(|| doc.get("tool").and_then(|t| t.get("poetry")))?;
+    let name = table.get("name")?.as_str()?.to_string();
+    let version = table
+        .get("version")
+        .and_then(toml::Value::as_str)
+        .map(str::to_string);
+    Some((name, version))
+}
+
 /// True for a full 40- or 64-hex commit id, which pins a git revision exactly.
 pub(super) fn is_commit(rev: &str) -> bool {
     matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b.is_ascii_hexdigit())

@@ -123,19 +123,21 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             }
         };
         let files = p.get("files").and_then(toml::Value::as_array);
+        let mut found = Vec::new();
         for hash in files
             .into_iter()
             .flatten()
             .filter_map(|f| f.get("hash").and_then(toml::Value::as_str))
         {
             match Hash::from_prefixed_hex(hash) {
-                Some(h) => parsed.components[idx].add_hash(h),
+                Some(h) => found.push(h),
                 None => parsed.diagnostics.push(Diagnostic::warning(
                     at(input.path, line),
                     format!("hash `{hash}` of {name} {version} is not an algorithm:hex digest"),
                 )),
             }
         }
+        python::add_hashes(&mut parsed.components[idx], found);
         entries.push((idx, strings(p, "dependencies"), line));
     }
 

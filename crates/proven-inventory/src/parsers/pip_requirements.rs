@@ -411,9 +411,7 @@ impl State<'_, '_> {
         if editable {
             c.properties.insert("proven:editable".into(), "true".into());
         }
-        for h in hashes {
-            c.add_hash(h);
-        }
+        python::add_hashes(&mut c, hashes);
         Some(self.push(id, c))
     }
 
@@ -588,9 +586,7 @@ impl State<'_, '_> {
         if let Some(&i) = self.by_id.get(&id) {
             if let Some(existing) = self.parsed.components.get_mut(i) {
                 existing.scope = existing.scope.strongest(c.scope);
-                for h in c.hashes {
-                    existing.add_hash(h);
-                }
+                python::add_hashes(existing, c.hashes);
             }
             // The registry entry pushed for the duplicate refers to the existing one.
             if self.registry.last() == Some(&self.parsed.components.len()) {

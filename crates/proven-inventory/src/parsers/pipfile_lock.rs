@@ -88,9 +88,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             if let Some(&i) = by_id.get(&id) {
                 let existing = &mut parsed.components[i];
                 existing.scope = existing.scope.strongest(scope);
-                for h in c.hashes {
-                    existing.add_hash(h);
-                }
+                python::add_hashes(existing, c.hashes);
                 existing.locations.extend(c.locations);
                 continue;
             }
@@ -155,15 +153,17 @@ fn component(
         .or(local_version.as_deref());
     let mut c = python::component(path, name, version, line);
     if let Some(hashes) = entry.get("hashes").and_then(serde_json::Value::as_array) {
+        let mut found = Vec::with_capacity(hashes.len());
         for h in hashes.iter().filter_map(serde_json::Value::as_str) {
             match Hash::from_prefixed_hex(h) {
-                Some(h) => c.add_hash(h),
+                Some(h) => found.push(h),
                 None => parsed.diagnostics.push(Diagnostic::warning(
                     at(path, line),
                     format!("hash `{h}` of {name} is not an algorithm:hex digest"),
                 )),
             }
         }
+        python::add_hashes(&mut c, found);
     }
     if let Some(m) = get("markers") {
         c.properties.insert("proven:marker".into(), m.to_string());

@@ -100,6 +100,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 .and_then(toml::Value::as_array)
         });
         let same_name = name_count.get(name).copied().unwrap_or(0);
+        let mut found = Vec::new();
         for file in files.into_iter().flatten() {
             let file_name = file.get("file").and_then(toml::Value::as_str).unwrap_or("");
             // `[metadata.files]` lists the files of every locked version of a name together.
@@ -110,13 +111,14 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 continue;
             };
             match Hash::from_prefixed_hex(hash) {
-                Some(h) => c.add_hash(h),
+                Some(h) => found.push(h),
                 None => parsed.diagnostics.push(Diagnostic::warning(
                     at(input.path, line),
                     format!("hash `{hash}` of {name} {version} is not an algorithm:hex digest"),
                 )),
             }
         }
+        python::add_hashes(&mut c, found);
         by_name
             .entry(norm)
             .or_default()

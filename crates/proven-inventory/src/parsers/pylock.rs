@@ -115,9 +115,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         };
         let is_root = table_of(p, "directory").and_then(|d| str_of(d, "path")) == Some(".");
         let scope = marker_scope(str_of(p, "marker"), &lock.default_groups);
-        for h in hashes(p) {
-            c.add_hash(h);
-        }
+        python::add_hashes(&mut c, hashes(p));
         if let Some(m) = str_of(p, "marker") {
             c.properties.insert("proven:marker".into(), m.to_string());
         }
@@ -125,9 +123,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             Some(&idx) => {
                 let existing = &mut parsed.components[idx];
                 existing.scope = existing.scope.strongest(scope);
-                for h in c.hashes {
-                    existing.add_hash(h);
-                }
+                python::add_hashes(existing, c.hashes);
                 comp_of[i] = Some(idx);
             }
             None => {

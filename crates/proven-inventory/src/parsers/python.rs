@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use proven_model::{Component, Ecosystem, Location, Scope};
+use proven_model::{Component, Ecosystem, Hash, Location, Scope};
 
 /// PyPI's simple index, the default of every Python tool.
 pub(super) const PYPI: &str = "https://pypi.org/simple";
@@ -39,6 +39,17 @@ pub(super) fn component(
         column: None,
     };
     Component::new(Ecosystem::PyPI, None, name, version, location)
+}
+
+/// Adds hashes with one sort (`Component::add_hash` sorts once per hash; a package can have
+/// hundreds of wheels).
+pub(super) fn add_hashes(c: &mut Component, hashes: impl IntoIterator<Item = Hash>) {
+    let before = c.hashes.len();
+    c.hashes.extend(hashes);
+    if c.hashes.len() != before {
+        c.hashes.sort();
+        c.hashes.dedup();
+    }
 }
 
 /// A location in the file being parsed.

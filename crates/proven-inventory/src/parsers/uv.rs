@@ -126,15 +126,17 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 parsed.root = Some(c.id.clone());
             }
         }
+        let mut found = Vec::new();
         for h in hashes(p) {
             match Hash::from_prefixed_hex(h) {
-                Some(h) => c.add_hash(h),
+                Some(h) => found.push(h),
                 None => parsed.diagnostics.push(Diagnostic::warning(
                     at(input.path, line),
                     format!("hash `{h}` of {name} is not an algorithm:hex digest"),
                 )),
             }
         }
+        python::add_hashes(&mut c, found);
         comp_of[i] = Some(parsed.components.len());
         by_name.entry(norm).or_default().push(i);
         parsed.components.push(c);

@@ -98,6 +98,10 @@ fn three_lock_versions_read_the_same() {
         let helper = inv.component("pkg:pypi/helper@0.1.0").expect("helper");
         assert_eq!(helper.properties["proven:origin"], "path");
         assert_eq!(helper.source.as_deref(), Some("libs/helper"));
+        assert_eq!(
+            helper.properties["proven:editable"], "true",
+            "{v}: develop = true"
+        );
         assert!(helper.hashes.is_empty());
     }
     let lines = |v: &str| {

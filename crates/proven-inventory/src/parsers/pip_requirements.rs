@@ -12,8 +12,9 @@
 //! anything else (a range, a bare name, a VCS branch) is listed with `version: None` and its
 //! requirement, never guessed, and the file is marked incomplete. `pip-compile`'s `# via` comments
 //! give the dependency edges and, through `-r file.in`, the direct dependencies. Files whose name
-//! says they are for development (`requirements-dev.txt`, `requirements/tests.txt`: a `dev`,
-//! `test(s)`, `doc(s)`, `lint` or `ci` word) give dev-scoped components.
+//! or folder says they are for development (`requirements-dev.txt`, `requirements/tests.txt`,
+//! `docs/requirements.txt`: a `dev`, `test(s)`, `doc(s)`, `lint` or `ci` word) give dev-scoped
+//! components.
 
 use std::collections::HashMap;
 
@@ -59,10 +60,18 @@ const DEV_WORDS: &[&str] = &[
     "typing",
 ];
 
+/// Dev when the file's name or its folder's says so (`requirements-dev.txt`,
+/// `requirements/tests.txt`, `docs/requirements.txt`).
 fn scope_of_file(path: &str) -> Scope {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let stem = name.strip_suffix(".txt").unwrap_or(&name);
-    let dev = stem.split(['-', '_', '.']).any(|w| DEV_WORDS.contains(&w));
+    let lower = path.to_ascii_lowercase();
+    let mut parts = lower.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let folder = parts.next().unwrap_or("");
+    let stem = name.strip_suffix(".txt").unwrap_or(name);
+    let dev = stem
+        .split(['-', '_', '.'])
+        .chain(folder.split(['-', '_', '.']))
+        .any(|w| DEV_WORDS.contains(&w));
     if dev {
         Scope::Dev
     } else {
@@ -732,6 +741,8 @@ mod tests {
         assert_eq!(scope_of_file("dev-requirements.txt"), Scope::Dev);
         assert_eq!(scope_of_file("requirements.txt"), Scope::Required);
         assert_eq!(scope_of_file("requirements/main.txt"), Scope::Required);
+        assert_eq!(scope_of_file("docs/requirements.txt"), Scope::Dev);
+        assert_eq!(scope_of_file("src/requirements.txt"), Scope::Required);
     }
 
     #[test]

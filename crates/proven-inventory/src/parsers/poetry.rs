@@ -94,6 +94,9 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             c.properties.insert("proven:marker".into(), m.to_string());
         }
         set_source(&mut c, p.get("source").and_then(toml::Value::as_table));
+        if p.get("develop").and_then(toml::Value::as_bool) == Some(true) {
+            c.properties.insert("proven:editable".into(), "true".into());
+        }
         let files = p.get("files").and_then(toml::Value::as_array).or_else(|| {
             old_files
                 .and_then(|f| f.get(name))
@@ -210,12 +213,7 @@ fn set_source(c: &mut proven_model::Component, source: Option<&toml::Table>) {
             python::set_git(c, url, rev);
         }
         "url" => python::set_url(c, url),
-        "directory" | "file" => {
-            python::set_path(c, url);
-            if s.get("develop").and_then(toml::Value::as_bool) == Some(true) {
-                c.properties.insert("proven:editable".into(), "true".into());
-            }
-        }
+        "directory" | "file" => python::set_path(c, url),
         _ => python::set_registry(c, Some(url)),
     }
 }

@@ -14,7 +14,9 @@
 //! give the dependency edges and, through `-r file.in`, the direct dependencies. Files whose name
 //! or folder says they are for development (`requirements-dev.txt`, `requirements/tests.txt`,
 //! `docs/requirements.txt`: a `dev`, `test(s)`, `doc(s)`, `lint` or `ci` word) give dev-scoped
-//! components.
+//! components. `--index-url` is the index of every requirement of the file (pip applies it to
+//! the whole install, whatever its line); `--extra-index-url` and `--find-links` are kept as a
+//! property of each registry component, since its files may come from any of them.
 
 use std::collections::HashMap;
 
@@ -41,7 +43,11 @@ fn is_requirements_file(name: &str) -> bool {
 /// True for a `*.txt` file in a folder named `requirements` (`requirements/main.txt`), the other
 /// common layout, which the file name alone cannot tell.
 pub(super) fn in_requirements_folder(folder: &str, name: &str) -> bool {
-    folder.eq_ignore_ascii_case("requirements") && name.to_ascii_lowercase().ends_with(".txt")
+    let lower = name.to_ascii_lowercase();
+    let prose = ["readme", "license", "licence", "notice", "changelog"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    folder.eq_ignore_ascii_case("requirements") && lower.ends_with(".txt") && !prose
 }
 
 /// Words of a file name that mark a development-only requirements file.
@@ -737,6 +743,7 @@ mod tests {
         }
         assert!(in_requirements_folder("requirements", "main.txt"));
         assert!(!in_requirements_folder("reqs", "main.txt"));
+        assert!(!in_requirements_folder("requirements", "README.txt"));
         assert_eq!(scope_of_file("requirements/tests.txt"), Scope::Dev);
         assert_eq!(scope_of_file("dev-requirements.txt"), Scope::Dev);
         assert_eq!(scope_of_file("requirements.txt"), Scope::Required);

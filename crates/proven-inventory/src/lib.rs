@@ -12,9 +12,13 @@ pub mod text;
 pub mod walk;
 pub mod yaml;
 
-pub use parsers::{find_parser, Input, ParseFailure, Parsed, ParserDef, PARSERS};
+pub use parsers::{
+    find_parser, find_parser_for_path, find_parser_in, Input, ParseFailure, Parsed, ParserDef,
+    PARSERS,
+};
 pub use walk::{
-    inventory_file, inventory_tree, walk, InventoryVisitor, Visitor, WalkOptions, WalkedFile,
+    inventory_file, inventory_file_as, inventory_tree, walk, InventoryVisitor, Visitor,
+    WalkOptions, WalkedFile,
 };
 
 /// Parses bytes as the named format, the way the walk does, and merges the result. For fuzz targets

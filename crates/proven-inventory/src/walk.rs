@@ -9,7 +9,7 @@ use proven_model::{Diagnostic, Hash, HashAlg, Inventory, Location};
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::merge::{merge, FileResult};
-use crate::parsers::{find_parser, Input, ParseFailure, ParserDef};
+use crate::parsers::{find_parser_for_path, Input, ParseFailure, ParserDef};
 
 /// Folders of vendored or built code, skipped unless asked for.
 pub const VENDORED_DIRS: &[&str] = &[
@@ -152,20 +152,17 @@ fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
 #[derive(Debug, Default)]
 pub struct InventoryVisitor {
     results: Mutex<Vec<FileResult>>,
+    /// The parser for every visited file, whatever its path ([`inventory_file_as`]).
+    forced: Option<&'static ParserDef>,
 }
 
 impl Visitor for InventoryVisitor {
-    fn wants(&self, _rel: &str, name: &str, _size: u64) -> bool {
-        find_parser(name).is_some()
+    fn wants(&self, rel: &str, _name: &str, _size: u64) -> bool {
+        self.forced.is_some() || find_parser_for_path(rel).is_some()
     }
 
     fn visit(&self, file: &WalkedFile<'_>) {
-        let name = file
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        let Some(parser) = find_parser(&name) else {
+        let Some(parser) = self.forced.or_else(|| find_parser_for_path(file.rel)) else {
             return;
         };
         let result = match file.bytes {
@@ -224,9 +221,16 @@ pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
 
 /// Inventories one file, which must be a recognised format.
 pub fn inventory_file(path: &Path, options: &WalkOptions) -> Option<Inventory> {
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    find_parser(&name)?;
-    let visitor = InventoryVisitor::default();
+    inventory_file_as(path, &path.to_string_lossy().replace('\\', "/"), options)
+}
+
+/// Inventories one file, recognised as if it were at `as_path` (forward slashes): for a file kept
+/// away from its project, such as a corpus file whose upstream path was `requirements/main.txt`.
+pub fn inventory_file_as(path: &Path, as_path: &str, options: &WalkOptions) -> Option<Inventory> {
+    let visitor = InventoryVisitor {
+        forced: Some(find_parser_for_path(as_path)?),
+        ..InventoryVisitor::default()
+    };
     let root = path.parent().unwrap_or(Path::new(""));
     visit_file(root, path, options.max_file_size, &[&visitor]);
     Some(visitor.finish(Vec::new()))

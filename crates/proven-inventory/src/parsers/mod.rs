@@ -12,8 +12,15 @@ mod mix_lock;
 mod npm_common;
 mod nuget_lock;
 mod package_lock;
+mod pdm;
+mod pip_requirements;
+mod pipfile_lock;
 mod pnpm_lock;
+mod poetry;
 mod pom_xml;
+mod pylock;
+mod python;
+mod uv;
 mod yarn_lock;
 
 /// What a parser is given: one file, already read and decoded.
@@ -117,9 +124,32 @@ pub static PARSERS: &[&ParserDef] = &[
     &yarn_lock::PARSER,
     &pnpm_lock::PARSER,
     &bun_lock::PARSER,
+    &pip_requirements::PARSER,
+    &poetry::PARSER,
+    &pipfile_lock::PARSER,
+    &uv::PARSER,
+    &pdm::PARSER,
+    &pylock::PARSER,
 ];
 
 /// The parser for a file name, if any.
 pub fn find_parser(file_name: &str) -> Option<&'static ParserDef> {
     PARSERS.iter().copied().find(|p| (p.matches)(file_name))
+}
+
+/// The parser for a file in a folder (the folder's own name, not its path): by the file's name,
+/// else by the folder for formats whose files are named freely inside a conventional folder
+/// (`requirements/main.txt`).
+pub fn find_parser_in(folder: &str, file_name: &str) -> Option<&'static ParserDef> {
+    find_parser(file_name).or_else(|| {
+        pip_requirements::in_requirements_folder(folder, file_name)
+            .then_some(&pip_requirements::PARSER)
+    })
+}
+
+/// The parser for a file at a path (forward slashes), by its name and its folder's.
+pub fn find_parser_for_path(path: &str) -> Option<&'static ParserDef> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let folder = dir.rsplit('/').next().unwrap_or(dir);
+    find_parser_in(folder, name)
 }

@@ -9,6 +9,7 @@ pub mod merge;
 pub mod parsers;
 pub mod text;
 pub mod walk;
+pub mod yaml;
 
 pub use parsers::{find_parser, Input, ParseFailure, Parsed, ParserDef, PARSERS};
 pub use walk::{inventory_file, inventory_tree, WalkOptions};

@@ -10,6 +10,7 @@ mod gradle_lockfile;
 mod mix_lock;
 mod nuget_lock;
 mod pom_xml;
+mod pubspec_lock;
 
 /// What a parser is given: one file, already read and decoded.
 pub struct Input<'a> {
@@ -108,6 +109,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &gradle_lockfile::PARSER,
     &pom_xml::PARSER,
     &mix_lock::PARSER,
+    &pubspec_lock::PARSER,
 ];
 
 /// The parser for a file name, if any.

@@ -4,6 +4,7 @@ use proven_model::{Component, Diagnostic, Ecosystem};
 
 mod cargo;
 mod composer_lock;
+mod conan_lock;
 mod gemfile_lock;
 mod go_mod;
 mod gradle_lockfile;
@@ -110,6 +111,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &pom_xml::PARSER,
     &mix_lock::PARSER,
     &pubspec_lock::PARSER,
+    &conan_lock::PARSER,
 ];
 
 /// The parser for a file name, if any.

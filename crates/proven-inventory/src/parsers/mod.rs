@@ -10,6 +10,7 @@ mod go_mod;
 mod gradle_lockfile;
 mod mix_lock;
 mod nuget_lock;
+mod package_resolved;
 mod pom_xml;
 mod pubspec_lock;
 
@@ -112,6 +113,7 @@ pub static PARSERS: &[&ParserDef] = &[
     &mix_lock::PARSER,
     &pubspec_lock::PARSER,
     &conan_lock::PARSER,
+    &package_resolved::PARSER,
 ];
 
 /// The parser for a file name, if any.

@@ -338,39 +338,33 @@ impl Reader<'_, '_> {
             }
         }
 
-        // The consumer's direct dependencies; when no node is the consumer (a lockfile written
-        // for one package), the nodes nothing depends on stand in for it.
-        let roots: Vec<String> = if consumers.is_empty() {
+        // The consumer's direct dependencies ship when they are `requires`. When no node is the
+        // consumer (a lockfile written for one package), the nodes nothing depends on stand in.
+        let mut required: Vec<String> = Vec::new();
+        if consumers.is_empty() {
             let targets: HashSet<&str> =
                 self.parsed.edges.iter().map(|(_, t)| t.as_str()).collect();
-            nodes
-                .keys()
-                .map(|id| node_id(id))
-                .filter(|id| !targets.contains(id.as_str()))
-                .collect()
+            required.extend(
+                nodes
+                    .keys()
+                    .map(|id| node_id(id))
+                    .filter(|id| !targets.contains(id.as_str())),
+            );
         } else {
-            consumers.iter().map(|id| node_id(id)).collect()
-        };
-        let mut required: Vec<String> = Vec::new();
-        for root in &roots {
-            let from_consumer = consumers.iter().any(|c| node_id(c) == *root);
-            if from_consumer {
-                required.extend(
-                    host_edges
-                        .iter()
-                        .filter(|(f, _)| f == root)
-                        .map(|(_, t)| t.clone()),
-                );
-                self.parsed.direct.extend(
-                    self.parsed
-                        .edges
-                        .iter()
-                        .filter(|(f, t)| f == root && emitted.contains(t))
-                        .map(|(_, t)| t.clone()),
-                );
-            } else {
-                required.push(root.clone());
-            }
+            let consumers: HashSet<String> = consumers.iter().map(|id| node_id(id)).collect();
+            required.extend(
+                host_edges
+                    .iter()
+                    .filter(|(f, _)| consumers.contains(f))
+                    .map(|(_, t)| t.clone()),
+            );
+            self.parsed.direct.extend(
+                self.parsed
+                    .edges
+                    .iter()
+                    .filter(|(f, t)| consumers.contains(f) && emitted.contains(t))
+                    .map(|(_, t)| t.clone()),
+            );
         }
         self.parsed.direct.sort();
         self.parsed.direct.dedup();

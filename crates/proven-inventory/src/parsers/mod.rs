@@ -5,6 +5,7 @@ use proven_model::{Component, Diagnostic, Ecosystem};
 mod bun_lock;
 mod cargo;
 mod composer_lock;
+mod conan_lock;
 mod gemfile_lock;
 mod go_mod;
 mod gradle_lockfile;
@@ -12,12 +13,14 @@ mod mix_lock;
 mod npm_common;
 mod nuget_lock;
 mod package_lock;
+mod package_resolved;
 mod pdm;
 mod pip_requirements;
 mod pipfile_lock;
 mod pnpm_lock;
 mod poetry;
 mod pom_xml;
+mod pubspec_lock;
 mod pylock;
 mod python;
 mod uv;
@@ -130,6 +133,9 @@ pub static PARSERS: &[&ParserDef] = &[
     &uv::PARSER,
     &pdm::PARSER,
     &pylock::PARSER,
+    &pubspec_lock::PARSER,
+    &conan_lock::PARSER,
+    &package_resolved::PARSER,
 ];
 
 /// The parser for a file name, if any.

@@ -10,7 +10,7 @@ use proven_model::{Component, Diagnostic, Ecosystem, Hash, Scope};
 
 use super::python::{self, at, normalize};
 use super::{Input, ParseFailure, Parsed, ParserDef};
-use crate::text::LineIndex;
+use crate::text::JsonKeyLines;
 
 pub(super) static PARSER: ParserDef = ParserDef {
     name: "pipfile-lock",
@@ -48,23 +48,17 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         .flatten()
         .filter_map(|s| Some((s.get("name")?.as_str()?, s.get("url")?.as_str()?)))
         .collect();
-    let lines = LineIndex::new(input.text);
+    let mut keys = JsonKeyLines::new(input.text);
     let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut unpinned = 0;
-    let mut cursor = 0;
     for (section, scope) in [("default", Scope::Required), ("develop", Scope::Dev)] {
         let Some(entries) = doc.get(section).and_then(serde_json::Value::as_object) else {
             continue;
         };
-        if let Some(off) = find_key(input.text, section, 0) {
-            cursor = off;
-        }
+        keys.next(section, b'{');
         for (name, entry) in entries {
-            let line = find_key(input.text, name, cursor).map(|off| {
-                cursor = off;
-                lines.line(off)
-            });
+            let line = keys.next(name, b'{');
             let Some(entry) = entry.as_object() else {
                 parsed.diagnostics.push(Diagnostic::error(
                     at(input.path, line),
@@ -219,19 +213,4 @@ fn note_unpinned(parsed: &mut Parsed, path: &str, line: Option<u32>, name: &str,
         at(path, line),
         format!("`{name}` is not pinned (`{req}`); its version is not known"),
     ));
-}
-
-/// Offset of `"key"` followed by `:` at or after `from`: a cheap way to a JSON key's line.
-fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
-    let needle = format!("\"{key}\"");
-    let mut start = from;
-    while let Some(rel) = text.get(start..)?.find(&needle) {
-        let off = start + rel;
-        let after = text.get(off + needle.len()..)?;
-        if after.trim_start().starts_with(':') {
-            return Some(off);
-        }
-        start = off + needle.len();
-    }
-    None
 }

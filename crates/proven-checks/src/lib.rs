@@ -4,3 +4,4 @@
 pub mod mask;
 pub mod sarif_import;
 pub mod scanner;
+pub mod secrets;

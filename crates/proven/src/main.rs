@@ -5,6 +5,7 @@ mod cli;
 mod exit;
 mod output;
 mod sbom_cmd;
+mod secrets_cmd;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => ci_cmd::init(&args),
         cli::Command::Verify(args) => ci_cmd::verify(&args),
         cli::Command::Key(cli::KeyCommand::Generate(args)) => ci_cmd::key_generate(&args),
+        cli::Command::Secrets(args) => secrets_cmd::run(&args),
     };
     match result {
         Ok(code) => code.into(),

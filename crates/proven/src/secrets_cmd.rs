@@ -63,7 +63,10 @@ pub fn run(args: &SecretsArgs) -> Result<Code> {
         s.skipped_large
     );
     if let Some(h) = history {
-        eprintln!("history: {} commits, {} distinct blobs scanned", h.commits, h.blobs);
+        eprintln!(
+            "history: {} commits, {} distinct blobs scanned",
+            h.commits, h.blobs
+        );
     }
 
     match args.format {
@@ -113,14 +116,20 @@ pub fn run(args: &SecretsArgs) -> Result<Code> {
         let mut bytes = serde_json::to_vec_pretty(&b)?;
         bytes.push(b'\n');
         std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {} fingerprints to {}", b.fingerprints.len(), path.display());
+        eprintln!(
+            "wrote {} fingerprints to {}",
+            b.fingerprints.len(),
+            path.display()
+        );
     }
 
     let failing = findings
         .iter()
         .filter(|f| f.status == Status::Open && matches!(tier(f), "A" | "B"))
         .count();
-    let unreadable = diagnostics.iter().any(|d| d.level == DiagnosticLevel::Error);
+    let unreadable = diagnostics
+        .iter()
+        .any(|d| d.level == DiagnosticLevel::Error);
     Ok(if failing > 0 {
         eprintln!("{failing} open secret(s) of tier A or B");
         Code::Failed
@@ -138,4 +147,3 @@ fn tier(f: &Finding) -> &str {
 fn is_baseline(f: &Finding) -> bool {
     matches!(&f.status, Status::Suppressed { reason } if reason == "baseline")
 }
-

@@ -169,6 +169,13 @@ pub fn reject(rule: &Rule, secret: &str) -> Option<&'static str> {
 }
 
 fn reject_generic(secret: &str, lower: &str) -> Option<&'static str> {
+    // A valid checksummed token is reported by its own rule; one that fails the checksum is not one.
+    if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"]
+        .iter()
+        .any(|p| secret.starts_with(p))
+    {
+        return Some("fails its provider's checksum");
+    }
     if secret.contains("://") {
         return Some("URL");
     }

@@ -215,7 +215,7 @@ pub static RULES: &[Rule] = &[
         .around(400).sev(Critical).entropy(4.3),
     r("aws-session-token", "AWS temporary session token",
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html",
-      &["session_token", "sessiontoken"], r#"(?i)(?:aws)?_?session_?token["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{100,1200})"#),
+      &["session_token", "sessiontoken"], r#"(?i)(?:aws)?_?session_?token["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([A-Za-z0-9/+=]{100,1200})"#),
     r("aws-bedrock-api-key", "Amazon Bedrock long-term API key (ABSK)",
       "https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
       &["ABSK"], concat!(r"\b(ABSK[A-Za-z0-9+/]{109,269}={0,2})", end!()))
@@ -437,7 +437,7 @@ pub static RULES: &[Rule] = &[
     r("twilio-api-key", "Twilio API key secret SID (SK…) near a Twilio setting", "https://www.twilio.com/docs/iam/api-keys",
       &["twilio"], r"\b(SK[0-9a-fA-F]{32})\b").around(300).gl("twilio-api-key"),
     r("twilio-auth-token", "Twilio account auth token near its account SID (AC…)", "https://www.twilio.com/docs/iam/credentials/api",
-      &["twilio"], r#"(?i)(?:auth|secret)[_\-]?token["']?\s*[:=]\s*["']?([0-9a-f]{32})\b"#).around(300).sev(Critical),
+      &["twilio"], r#"(?i)(?:auth|secret)[_\-]?token["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([0-9a-f]{32})\b"#).around(300).sev(Critical),
     r("sendgrid-api-key", "SendGrid API key (SG.)", "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
       &["SG."], concat!(r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})", end!())).gl("sendgrid-api-token"),
     r("mailgun-api-key", "Mailgun private API key (key-)", "https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/",
@@ -475,7 +475,7 @@ pub static RULES: &[Rule] = &[
     r("pinecone-api-key", "Pinecone API key (pcsk_)", "https://docs.pinecone.io/guides/projects/manage-api-keys",
       &["pcsk_"], concat!(r"\b(pcsk_[A-Za-z0-9]{5,8}_[A-Za-z0-9]{60,70})", end!())),
     r("wandb-api-key", "Weights & Biases API key near a wandb setting", "https://docs.wandb.ai/guides/track/environment-variables",
-      &["wandb"], r#"(?i)wandb[\w.\-]{0,20}["']?\s*[:=]\s*["']?([0-9a-f]{40})\b"#),
+      &["wandb"], r#"(?i)wandb[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([0-9a-f]{40})\b"#),
     // ---- Infrastructure, cloud and observability --------------------------------------------------
     r("vault-service-token", "HashiCorp Vault service token (hvs.)", "https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
       &["hvs."], concat!(r"\b(hvs\.[A-Za-z0-9_\-]{90,120})", end!())).sev(Critical).gl("vault-service-token"),
@@ -504,9 +504,9 @@ pub static RULES: &[Rule] = &[
     r("grafana-api-key", "Grafana legacy API key (eyJrIjoi)", "https://grafana.com/docs/grafana/latest/administration/service-accounts/",
       &["eyJrIjoi"], concat!(r"\b(eyJrIjoi[A-Za-z0-9]{70,400}={0,2})", end!())).gl("grafana-api-key"),
     r("datadog-api-key", "Datadog API key near a Datadog setting", "https://docs.datadoghq.com/account_management/api-app-keys/",
-      &["datadog", "dd_api_key"], r#"(?i)(?:datadog|dd)[\w.\-]{0,20}api[\w.\-]{0,5}key["']?\s*[:=]\s*["']?([0-9a-f]{32})\b"#).gl("datadog-access-token"),
+      &["datadog", "dd_api_key"], r#"(?i)(?:datadog|dd)[\w.\-]{0,20}api[\w.\-]{0,5}key["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([0-9a-f]{32})\b"#).gl("datadog-access-token"),
     r("datadog-app-key", "Datadog application key near a Datadog setting", "https://docs.datadoghq.com/account_management/api-app-keys/",
-      &["datadog", "dd_app", "dd_application"], r#"(?i)(?:datadog|dd)[\w.\-]{0,20}app(?:lication)?[\w.\-]{0,5}key["']?\s*[:=]\s*["']?([0-9a-f]{40})\b"#),
+      &["datadog", "dd_app", "dd_application"], r#"(?i)(?:datadog|dd)[\w.\-]{0,20}app(?:lication)?[\w.\-]{0,5}key["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([0-9a-f]{40})\b"#),
     r("newrelic-user-api-key", "New Relic user API key (NRAK-)", "https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/",
       &["NRAK-"], concat!(r"\b(NRAK-[A-Z0-9]{27})", end!())).gl("new-relic-user-api-key"),
     r("newrelic-insert-key", "New Relic insert key (NRII-)", "https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/",
@@ -524,7 +524,7 @@ pub static RULES: &[Rule] = &[
     r("cloudflare-origin-ca-key", "Cloudflare Origin CA key (v1.0-)", "https://developers.cloudflare.com/fundamentals/api/get-started/ca-keys/",
       &["v1.0-"], concat!(r"\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})", end!())).gl("cloudflare-origin-ca-key"),
     r("cloudflare-api-token", "Cloudflare API token near a Cloudflare setting", "https://developers.cloudflare.com/fundamentals/api/get-started/create-token/",
-      &["cloudflare", "cf_api_token"], r#"(?i)(?:cloudflare|cf)[\w.\-]{0,20}(?:token|key)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-]{40})(?:[^A-Za-z0-9_\-]|$)"#).gl("cloudflare-api-key"),
+      &["cloudflare", "cf_api_token"], r#"(?i)(?:cloudflare|cf)[\w.\-]{0,20}(?:token|key)["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([A-Za-z0-9_\-]{40})(?:[^A-Za-z0-9_\-]|$)"#).gl("cloudflare-api-key"),
     r("flyio-access-token", "Fly.io access token (fo1_, FlyV1)", "https://fly.io/docs/security/tokens/",
       &["fo1_", "FlyV1 fm"], concat!(r"\b(fo1_[A-Za-z0-9_\-]{43}|FlyV1 fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,2})", end!())).gl("flyio-access-token"),
     r("netlify-access-token", "Netlify personal access token (nfp_)", "https://docs.netlify.com/api/get-started/#authentication",
@@ -548,7 +548,7 @@ pub static RULES: &[Rule] = &[
     r("alibaba-access-key-id", "Alibaba Cloud AccessKey id (LTAI)", "https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
       &["LTAI"], concat!(r"\b(LTAI[A-Za-z0-9]{20})", end!())).gl("alibaba-access-key-id"),
     r("alibaba-secret-key", "Alibaba Cloud AccessKey secret near an Alibaba setting", "https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
-      &["alibaba", "aliyun", "access_key_secret", "accesskeysecret"], r#"(?i)(?:alibaba|aliyun|access)[\w.\-]{0,20}secret["']?\s*[:=]\s*["']?([A-Za-z0-9]{30})\b"#).gl("alibaba-secret-key"),
+      &["alibaba", "aliyun", "access_key_secret", "accesskeysecret"], r#"(?i)(?:alibaba|aliyun|access)[\w.\-]{0,20}secret["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([A-Za-z0-9]{30})\b"#).gl("alibaba-secret-key"),
     r("tencent-secret-id", "Tencent Cloud SecretId (AKID)", "https://www.tencentcloud.com/document/product/598/34228",
       &["AKID"], concat!(r"\b(AKID[A-Za-z0-9]{32})", end!())),
     r("yandex-api-key", "Yandex Cloud API key (AQVN)", "https://yandex.cloud/en/docs/iam/concepts/authorization/api-key",
@@ -566,11 +566,11 @@ pub static RULES: &[Rule] = &[
     r("dropbox-access-token", "Dropbox short-lived access token (sl.)", "https://developers.dropbox.com/oauth-guide",
       &["dropbox"], r"\b(sl\.[A-Za-z0-9_\-]{130,160})").around(300).gl("dropbox-short-lived-api-token"),
     r("algolia-admin-key", "Algolia admin API key near an Algolia setting", "https://www.algolia.com/doc/guides/security/api-keys/",
-      &["algolia"], r#"(?i)algolia[\w.\-]{0,20}(?:admin|api|write)[\w.\-]{0,10}key["']?\s*[:=]\s*["']?([a-f0-9]{32})\b"#).gl("algolia-api-key"),
+      &["algolia"], r#"(?i)algolia[\w.\-]{0,20}(?:admin|api|write)[\w.\-]{0,10}key["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([a-f0-9]{32})\b"#).gl("algolia-api-key"),
     r("okta-api-token", "Okta API token near an Okta setting", "https://developer.okta.com/docs/guides/create-an-api-token/",
-      &["okta"], r#"(?i)okta[\w.\-]{0,20}(?:token|key)["']?\s*[:=]\s*["']?(00[A-Za-z0-9_\-]{40})(?:[^A-Za-z0-9_\-]|$)"#).gl("okta-access-token"),
+      &["okta"], r#"(?i)okta[\w.\-]{0,20}(?:token|key)["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?(00[A-Za-z0-9_\-]{40})(?:[^A-Za-z0-9_\-]|$)"#).gl("okta-access-token"),
     r("fastly-api-token", "Fastly API token near a Fastly setting", "https://docs.fastly.com/en/guides/using-api-tokens",
-      &["fastly"], r#"(?i)fastly[\w.\-]{0,20}(?:token|key)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)"#).gl("fastly-api-token"),
+      &["fastly"], r#"(?i)fastly[\w.\-]{0,20}(?:token|key)["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*[:=]\s*["']?([A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)"#).gl("fastly-api-token"),
     // ---- SaaS and developer tools -----------------------------------------------------------------
     r("atlassian-api-token", "Atlassian API token (ATATT3)", "https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/",
       &["ATATT3"], concat!(r"\b(ATATT3[A-Za-z0-9_=\-]{186})", end!())).gl("atlassian-api-token"),
@@ -585,7 +585,7 @@ pub static RULES: &[Rule] = &[
     r("age-secret-key", "age encryption secret key (AGE-SECRET-KEY-1)", "https://age-encryption.org/v1",
       &["AGE-SECRET-KEY-1"], r"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b").check(K::Bech32, A).sev(Critical).gl("age-secret-key"),
     r("airtable-pat", "Airtable personal access token (pat…)", "https://airtable.com/developers/web/guides/personal-access-tokens",
-      &["pat"], r"\b(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})\b").gl("airtable-personnal-access-token"),
+      &["airtable"], r"\b(pat[A-Za-z0-9]{14}\.[a-f0-9]{64})\b").around(300).gl("airtable-personnal-access-token"),
     r("notion-integration-token", "Notion integration token (ntn_)", "https://developers.notion.com/docs/authorization",
       &["ntn_"], concat!(r"\b(ntn_[0-9]{11}[A-Za-z0-9]{35})", end!())),
     r("figma-pat", "Figma personal access token (figd_)", "https://www.figma.com/developers/api#access-tokens",
@@ -666,17 +666,17 @@ pub static RULES: &[Rule] = &[
     // ---- Generic assignments (tier C) -------------------------------------------------------------
     r("generic-password", "A password assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
       &["password", "passwd", "pwd", "pass"],
-      r#"(?i)(?:password|passwd|pwd|pass)[\w.\-]{0,20}["']?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{6,128})["'`]|([^\s"'`;,]{8,128})\s*(?:\s#.*)?$)"#)
+      r#"(?i)(?:password|passwd|pwd|pass)[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{6,128})["'`]|([^\s"'`;,]{8,128})\s*(?:\s#.*)?$)"#)
         .generic().entropy(2.8),
     r("generic-secret", "A secret assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
-      &["secret"], r#"(?i)secret[\w.\-]{0,20}["']?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{8,256})["'`]|([^\s"'`;,]{12,256})\s*(?:\s#.*)?$)"#)
+      &["secret"], r#"(?i)secret[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{8,256})["'`]|([^\s"'`;,]{12,256})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.3),
     r("generic-token", "A token assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
-      &["token"], r#"(?i)token[\w.\-]{0,20}["']?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{12,512})["'`]|([^\s"'`;,]{16,512})\s*(?:\s#.*)?$)"#)
+      &["token"], r#"(?i)token[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{12,512})["'`]|([^\s"'`;,]{16,512})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.5),
     r("generic-api-key", "An API key assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
       &["api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "client_key"],
-      r#"(?i)(?:api|access|auth|private|client)[_\-]?key[\w.\-]{0,20}["']?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{12,256})["'`]|([^\s"'`;,]{16,256})\s*(?:\s#.*)?$)"#)
+      r#"(?i)(?:api|access|auth|private|client)[_\-]?key[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{12,256})["'`]|([^\s"'`;,]{16,256})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.5),
 ];
 

@@ -665,7 +665,7 @@ pub static RULES: &[Rule] = &[
       &["kind: Secret"], r"(?m)^\s{2,}[A-Za-z0-9_.\-]+:\s*([A-Za-z0-9+/]{12,}={0,2})\s*$").whole_file().check(K::Base64, Tier::B).entropy(3.0),
     // ---- Generic assignments (tier C) -------------------------------------------------------------
     r("generic-password", "A password assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
-      &["password", "passwd", "pwd", "pass"],
+      &["password", "passwd", "pwd"],
       r#"(?i)(?:password|passwd|pwd|pass)[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{6,128})["'`]|([^\s"'`;,]{8,128})\s*(?:\s#.*)?$)"#)
         .generic().entropy(2.8),
     r("generic-secret", "A secret assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",

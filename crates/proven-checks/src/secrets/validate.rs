@@ -89,7 +89,7 @@ pub fn run(check: Check, secret: &str) -> Verdict {
             b.starts_with(b"-----BEGIN") && b.windows(11).any(|w| w == b"PRIVATE KEY")
         })),
         Check::Base64 => {
-            ok(secret.len() % 4 == 0 && b64_decode(secret).is_some_and(|b| !b.is_empty()))
+            ok(secret.len().is_multiple_of(4) && b64_decode(secret).is_some_and(|b| !b.is_empty()))
         }
     }
 }

@@ -144,6 +144,7 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
     let anchors = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
+        .byte_classes(false)
         .build(&patterns)
         .expect("the anchors are plain literals");
     let regexes = RULES
@@ -492,7 +493,9 @@ fn window(bytes: &[u8], hit: usize, w: Window) -> (usize, usize) {
 fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
     let engine = &*ENGINE;
     let lockfile = filter::is_lockfile(name);
-    let mut windows_seen: HashSet<(usize, usize)> = HashSet::new();
+    // Hits come in increasing offset order, so a rule's windows do too: remembering the last window
+    // start per rule is enough to run each pattern once per window.
+    let mut last_window: Vec<usize> = vec![usize::MAX; RULES.len()];
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut out: Vec<Candidate> = Vec::new();
     for m in engine.anchors.find_overlapping_iter(bytes) {
@@ -502,9 +505,10 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
                 continue;
             }
             let (ws, we) = window(bytes, m.start(), rule.window);
-            if !windows_seen.insert((ri, ws)) {
+            if last_window[ri] == ws {
                 continue;
             }
+            last_window[ri] = ws;
             let Some(re) = &engine.regexes[ri] else {
                 continue;
             };

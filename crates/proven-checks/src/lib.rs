@@ -5,3 +5,4 @@ pub mod config;
 pub mod mask;
 pub mod sarif_import;
 pub mod scanner;
+pub mod secrets;

@@ -34,6 +34,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print the documentation of a configuration rule (`list` lists them all).
     Explain(ExplainArgs),
+    /// Find credentials in a tree (or its git history); exit 1 when a tier A or B secret is open.
+    Secrets(SecretsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +46,30 @@ pub struct ConfigArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = ConfigFormat::Table)]
     pub format: ConfigFormat,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretsArgs {
+    /// The folder (or git repository, with --history) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Scan every blob reachable in the git history instead of the files in the tree.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: only commits not reachable from this revision.
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = SecretsFormat::Table)]
+    pub format: SecretsFormat,
+    /// Suppress the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the fingerprints of every finding to this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     #[command(flatten)]
     pub walk: WalkArgs,
 }
@@ -62,6 +88,16 @@ pub enum ConfigFormat {
 pub struct ExplainArgs {
     /// The rule id (`docker-runs-as-root`), or `list`.
     pub rule: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SecretsFormat {
+    /// One row per finding: rule, tier, masked secret, file:line.
+    Table,
+    /// The findings as a JSON array.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod config_cmd;
 mod exit;
 mod output;
 mod sbom_cmd;
+mod secrets_cmd;
 mod vuln_cmd;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Key(cli::KeyCommand::Generate(args)) => ci_cmd::key_generate(&args),
         cli::Command::Config(args) => config_cmd::run(&args),
         cli::Command::Explain(args) => config_cmd::explain(&args),
+        cli::Command::Secrets(args) => secrets_cmd::run(&args),
     };
     match result {
         Ok(code) => code.into(),

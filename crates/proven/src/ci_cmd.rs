@@ -12,6 +12,10 @@ use proven_model::date::rfc3339;
 use proven_model::Finding;
 
 use proven_attest::{Algorithm, PublicKey, SigningKey};
+use proven_checks::config::ConfigScanner;
+use proven_checks::scanner::ScannerRun;
+use proven_checks::secrets::{SecretsOptions, SecretsScanner};
+use proven_inventory::InventoryVisitor;
 
 use crate::cli::{CiArgs, CiFormat, InitArgs, KeyGenerateArgs, VerifyArgs};
 use crate::exit::Code;
@@ -58,7 +62,17 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     let walk = args
         .walk
         .options(&config.scan.exclude, config.scan.include_vendored);
-    let inventory = stages.time("inventory", || crate::sbom_cmd::inventory(root, &walk))?;
+    // One walk feeds the inventory and every scanner; each file is read once.
+    let secrets = SecretsScanner::new(SecretsOptions::default());
+    let configs = ConfigScanner::new();
+    let (secret_run, config_run) = (ScannerRun::new(&secrets), ScannerRun::new(&configs));
+    let inventory_visitor = InventoryVisitor::default();
+    let walk_problems = stages.time("walk", || {
+        proven_inventory::walk(root, &walk, &[&inventory_visitor, &secret_run, &config_run])
+    });
+    let inventory = inventory_visitor.finish(walk_problems);
+    configs.finish(&config_run.sink);
+    let scanned = [secret_run.sink.into_parts(), config_run.sink.into_parts()];
     stages.time("sbom", || -> Result<()> {
         evidence.add(
             "inventory.json",
@@ -80,7 +94,16 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
-    let mut scanners: Vec<String> = Vec::new();
+    let mut scanners: Vec<String> = vec!["secrets".into(), "config".into()];
+    for (found, diagnostics) in scanned {
+        findings.extend(found);
+        problems.extend(
+            diagnostics
+                .iter()
+                .filter(|d| d.level == proven_model::DiagnosticLevel::Error)
+                .map(ToString::to_string),
+        );
+    }
     if !args.sarif.is_empty() {
         scanners.push("sarif-import".into());
     }

@@ -421,3 +421,30 @@ fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn ci_fails_on_a_leaked_tier_a_secret_and_never_prints_it() {
+    let t = Tree::new("ci-secret");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../proven-checks/tests/fixtures/secrets/corpus/app/.env");
+    let env = std::fs::read_to_string(corpus).expect("generated secrets corpus");
+    let token = env
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|w| w.starts_with("ghp_"))
+        .expect("the corpus has a GitHub token")
+        .to_string();
+    t.file("Cargo.lock", LOCK)
+        .file("deploy/.env", &format!("GITHUB_TOKEN={token}\n"));
+    let out = proven(&["ci", ".", "--out", "ev"], &t.0);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("tier-A"),
+        "{}",
+        text(&out.stdout)
+    );
+    for f in ["findings.sarif", "report.html", "policy.json"] {
+        let body = std::fs::read_to_string(t.0.join("ev").join(f)).expect("evidence file");
+        assert!(!body.contains(&token), "{f} must not contain the secret");
+    }
+    assert!(!text(&out.stdout).contains(&token));
+}

@@ -226,7 +226,9 @@ fn github_summary_and_junit() {
 #[test]
 fn signed_evidence_verifies_with_the_key_and_names_tampering() {
     let t = Tree::new("ci-signed");
-    t.file("Cargo.lock", LOCK).file("dist/app.bin", "binary");
+    // Keys live outside the scanned project: a private key inside it is itself a finding.
+    t.file("app/Cargo.lock", LOCK)
+        .file("app/dist/app.bin", "binary");
     assert_eq!(
         proven(&["key", "generate", "-o", "k.key"], &t.0)
             .status
@@ -252,13 +254,13 @@ fn signed_evidence_verifies_with_the_key_and_names_tampering() {
     let out = proven(
         &[
             "ci",
-            ".",
+            "app",
             "--out",
             "ev",
             "--sign-key",
             "k.key",
             "--subject",
-            "dist/app.bin",
+            "app/dist/app.bin",
         ],
         &t.0,
     );
@@ -285,14 +287,14 @@ fn signed_evidence_verifies_with_the_key_and_names_tampering() {
     );
     let wrong = proven(&["verify", "ev", "--key", "other.pub"], &t.0);
     assert_eq!(wrong.status.code(), Some(1), "another key must not verify");
-    t.file("dist/app.bin", "tampered");
+    t.file("app/dist/app.bin", "tampered");
     let bad = proven(
         &["verify", "ev", "--key", "k.pub", "--artifacts", "."],
         &t.0,
     );
     assert_eq!(bad.status.code(), Some(1));
     assert!(
-        text(&bad.stdout).contains("dist/app.bin"),
+        text(&bad.stdout).contains("app/dist/app.bin"),
         "{}",
         text(&bad.stdout)
     );

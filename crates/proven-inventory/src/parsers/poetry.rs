@@ -178,23 +178,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     }
 
     if let Some(project) = &project {
-        let to_ids = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
-            names
-                .filter_map(|n| by_name.get(n))
-                .flatten()
-                .map(|&i| parsed.components[i].id.clone())
-                .collect()
-        };
-        let required = to_ids(&mut project.required.iter());
-        let optional = to_ids(&mut project.optional.iter());
-        let dev = to_ids(&mut project.dev.iter());
-        let mut direct = to_ids(&mut project.all());
-        direct.sort();
-        direct.dedup();
-        parsed.direct = direct;
-        if !says_scope {
-            crate::graph::scopes_from_roots(&mut parsed, &required, &optional, &dev);
-        }
+        project.apply(&mut parsed, &by_name, !says_scope);
     }
     Ok(parsed)
 }

@@ -410,6 +410,34 @@ impl ProjectDeps {
     }
 
     /// Every direct dependency, whatever its scope.
+    /// Sets the lockfile's direct dependencies from the project's, and, when the lockfile says
+    /// nothing of scope, every component's scope from what each of the project's groups reaches.
+    /// `by_name` maps a PEP 503 name to indices into `parsed.components`.
+    pub fn apply(
+        &self,
+        parsed: &mut super::Parsed,
+        by_name: &std::collections::HashMap<String, Vec<usize>>,
+        derive_scopes: bool,
+    ) {
+        let to_ids = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+            names
+                .filter_map(|n| by_name.get(n))
+                .flatten()
+                .map(|&i| parsed.components[i].id.clone())
+                .collect()
+        };
+        let required = to_ids(&mut self.required.iter());
+        let optional = to_ids(&mut self.optional.iter());
+        let dev = to_ids(&mut self.dev.iter());
+        let mut direct = to_ids(&mut self.all());
+        direct.sort();
+        direct.dedup();
+        parsed.direct = direct;
+        if derive_scopes {
+            crate::graph::scopes_from_roots(parsed, &required, &optional, &dev);
+        }
+    }
+
     pub fn all(&self) -> impl Iterator<Item = &String> {
         self.required.iter().chain(&self.optional).chain(&self.dev)
     }

@@ -124,7 +124,7 @@ pub enum UpdateMode {
 /// Why an update failed. The previous snapshot stays live whatever the error.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
-    #[error("no ecosystem to update: name at least one (the database is empty)")]
+    #[error("no ecosystem to update: name at least one (the database is empty, and the source is not a folder holding <Ecosystem>/all.zip)")]
     NoEcosystems,
     #[error("{0} has no OSV data")]
     Unsupported(String),
@@ -218,6 +218,11 @@ fn run(
         }
     }
     if names.is_empty() {
+        if let Some(Source::Dir(folder)) = source {
+            names.extend(folder_ecosystems(folder));
+        }
+    }
+    if names.is_empty() {
         return Err(UpdateError::NoEcosystems);
     }
 
@@ -242,6 +247,25 @@ fn run(
             Err(e)
         }
     }
+}
+
+/// The ecosystems a local folder in the OSV layout holds: its subfolders that are named as an
+/// OSV ecosystem and have an `all.zip`. A bucket over HTTP cannot be listed: there they must be
+/// named.
+fn folder_ecosystems(folder: &Path) -> BTreeSet<String> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.path().join("all.zip").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        // `Debian:12/` and the like hold a slice of `Debian/`: only whole ecosystems count.
+        .filter(|name| {
+            Ecosystem::from_osv_name(name)
+                .is_some_and(|e| e != Ecosystem::Generic && e.osv_name() == name)
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -69,14 +69,26 @@ fn http_download_and_folder_import_give_identical_databases() {
         &NoReporter,
     )
     .expect("http import");
+    // A folder names its ecosystems itself: none given means every `<Ecosystem>/all.zip` in it.
     let b = update(
         by_folder.path(),
         &Source::Dir(osv.clone()),
-        &ALL,
+        &[],
         &opts,
         &NoReporter,
     )
     .expect("folder import");
+    let empty = tempfile::tempdir().expect("tmp");
+    assert!(matches!(
+        update(
+            empty.path(),
+            &Source::parse(&server.url()),
+            &[],
+            &opts,
+            &NoReporter
+        ),
+        Err(UpdateError::NoEcosystems)
+    ));
 
     assert!(a.changed && b.changed);
     assert_eq!(a.snapshot.id, b.snapshot.id, "same content hash");

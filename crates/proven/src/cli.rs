@@ -328,7 +328,8 @@ pub struct DbUpdateArgs {
     /// OSV base URL or a local folder in the same layout (`<Ecosystem>/all.zip`).
     #[arg(long)]
     pub source: Option<String>,
-    /// OSV ecosystem to hold (repeatable; default: those already held).
+    /// OSV ecosystem to hold (repeatable; default: those already held, else every
+    /// `<Ecosystem>/all.zip` of a folder source).
     #[arg(long)]
     pub ecosystem: Vec<String>,
     /// CISA KEV catalog: URL or file.

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use proven_model::{Ecosystem, Finding, FindingKind, Inventory, SeverityLevel, Status};
-use proven_vulndb::{Database, FeedSource, MatchReport, Reporter, Source, Step, UpdateOptions};
+use proven_vulndb::{
+    Database, FeedSource, MatchReport, Reporter, Source, Step, UpdateMode, UpdateOptions,
+};
 
 use crate::cli::{DbStatusArgs, DbUpdateArgs, ScanArgs, ScanFormat};
 use crate::exit::Code;
@@ -71,7 +73,28 @@ pub fn update(args: &DbUpdateArgs) -> Result<Code> {
         &options,
         &Progress { quiet: args.quiet },
     )?;
-    eprintln!("{summary:?}");
+    if !args.quiet {
+        for e in &summary.ecosystems {
+            let how = match e.mode {
+                UpdateMode::Full {
+                    bytes,
+                    resumed_from,
+                } if resumed_from > 0 => {
+                    format!("all.zip, {bytes} bytes, resumed from byte {resumed_from}")
+                }
+                UpdateMode::Full { bytes, .. } => format!("all.zip, {bytes} bytes"),
+                UpdateMode::Incremental { fetched } => format!("{fetched} records fetched"),
+                UpdateMode::Unchanged => "unchanged".into(),
+                UpdateMode::Rebuilt => "re-indexed from the kept sources".into(),
+            };
+            eprintln!(
+                "{}: {} records ({how}), {} left out",
+                e.name,
+                e.records,
+                e.skipped.len()
+            );
+        }
+    }
     print_status(&dir, false)?;
     Ok(Code::Passed)
 }

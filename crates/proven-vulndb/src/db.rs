@@ -346,10 +346,13 @@ impl Database {
     }
 
     fn finding(&self, c: &Component, cluster: &ClusterEntry, group: &[RecordHit<'_>]) -> Finding {
-        let informational: BTreeSet<&str> = group
+        // Each informational record keeps its own category: a cluster may join an `unsound` and
+        // an `unmaintained` record, or an informational record and a vulnerability.
+        let informational: BTreeMap<&str, &str> = group
             .iter()
-            .filter_map(|h| h.entry().informational.as_deref())
+            .filter_map(|h| Some((h.vuln.id.as_ref(), h.entry().informational.as_deref()?)))
             .collect();
+        let categories: BTreeSet<&str> = informational.values().copied().collect();
         let advisory = group.iter().all(|h| h.entry().informational.is_some());
         let records: BTreeSet<&str> = group.iter().map(|h| h.vuln.id.as_ref()).collect();
 
@@ -408,7 +411,15 @@ impl Database {
         if !informational.is_empty() {
             evidence.insert(
                 "informational".to_string(),
-                informational.iter().copied().collect::<Vec<_>>().join(", "),
+                categories.iter().copied().collect::<Vec<_>>().join(", "),
+            );
+            evidence.insert(
+                "informational_records".to_string(),
+                informational
+                    .iter()
+                    .map(|(id, category)| format!("{id} {category}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             );
         }
 
@@ -421,8 +432,8 @@ impl Database {
             .iter()
             .find(|h| h.vuln.id == cluster.primary)
             .unwrap_or(&group[0]);
-        let title = match (advisory, informational.iter().next()) {
-            (true, Some(kind)) => format!("{kind}: {}", title_record.vuln.title),
+        let title = match (advisory, &title_record.entry().informational) {
+            (true, Some(category)) => format!("{category}: {}", title_record.vuln.title),
             _ => title_record.vuln.title.to_string(),
         };
 

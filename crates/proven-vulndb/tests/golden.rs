@@ -28,6 +28,8 @@ const REAL: &[(&str, &[&str])] = &[
             "RUSTSEC-2021-0145",
             "RUSTSEC-2023-0060",
             "RUSTSEC-2023-0061",
+            "RUSTSEC-2019-0036",
+            "RUSTSEC-2020-0036",
         ],
     ),
     ("Go", &["GO-2021-0072", "GO-2021-0076", "GO-2020-0004"]),
@@ -87,6 +89,17 @@ const HAND: &[(&str, &str)] = &[
         "npm",
         r#"{"id":"HAND-B-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2099-0002"],"database_specific":{"severity":"LOW"},
         "affected":[{"package":{"ecosystem":"npm","name":"@scope/twice"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.3.0"}]}]}]}"#,
+    ),
+    (
+        "npm",
+        r#"{"id":"HAND-MIX-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2099-0003"],"summary":"mixed writes out of bounds",
+        "affected":[{"package":{"ecosystem":"npm","name":"mixed"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"2.0.0"}]}]}]}"#,
+    ),
+    (
+        "npm",
+        r#"{"id":"HAND-MIX-2","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2099-0003"],"summary":"mixed is unsound",
+        "affected":[{"package":{"ecosystem":"npm","name":"mixed"},"database_specific":{"informational":"unsound"},
+        "ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}"#,
     ),
     (
         "npm",
@@ -764,12 +777,49 @@ fn informational_advisories_are_their_own_kind() {
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].kind, FindingKind::Advisory);
     assert_eq!(f[0].evidence["informational"], "unsound");
+    assert_eq!(
+        f[0].evidence["informational_records"],
+        "RUSTSEC-2021-0145 unsound"
+    );
     assert!(f[0].title.starts_with("unsound: "), "{}", f[0].title);
     assert_eq!(f[0].severity.level, SeverityLevel::Info);
     assert!(
         f[0].aliases.contains(&"RUSTSEC-2021-0145".to_string()) || f[0].code == "RUSTSEC-2021-0145"
     );
     assert!(f[0].cra_clause.is_none());
+}
+
+#[test]
+fn each_record_of_a_cluster_keeps_its_informational_category() {
+    let Some(_) = golden() else { return };
+    // RUSTSEC-2019-0036 (unsound) and RUSTSEC-2020-0036 (unmaintained) list the same aliases.
+    let failure = component(Ecosystem::Cargo, "failure", "0.1.5");
+    // HAND-MIX-1 is a vulnerability, HAND-MIX-2 an unsound advisory, both CVE-2099-0003.
+    let mixed = component(Ecosystem::Npm, "mixed", "1.0.0");
+    let report = run(vec![failure.clone(), mixed.clone()]).expect("ran");
+
+    let f = findings_of(&report, &failure);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::Advisory);
+    assert_eq!(f[0].evidence["informational"], "unmaintained, unsound");
+    assert_eq!(
+        f[0].evidence["informational_records"],
+        "RUSTSEC-2019-0036 unsound, RUSTSEC-2020-0036 unmaintained"
+    );
+    // The title is RUSTSEC-2019-0036's, so its category heads it.
+    assert!(
+        f[0].title.starts_with("unsound: Type confusion"),
+        "{}",
+        f[0].title
+    );
+
+    let f = findings_of(&report, &mixed);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::Vulnerability);
+    assert_eq!(f[0].code, "CVE-2099-0003");
+    assert_eq!(f[0].evidence["records"], "HAND-MIX-1, HAND-MIX-2");
+    assert_eq!(f[0].evidence["informational_records"], "HAND-MIX-2 unsound");
+    assert!(!f[0].title.starts_with("unsound"), "{}", f[0].title);
 }
 
 #[test]

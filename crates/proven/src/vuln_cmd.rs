@@ -288,10 +288,10 @@ fn table(report: &MatchReport) -> String {
                 f.severity.level.to_string(),
                 purl,
                 f.fix.clone().unwrap_or_else(|| "no fix".into()),
-                if f.kind == FindingKind::Advisory {
-                    "advisory".into()
-                } else {
-                    "vulnerability".into()
+                match (f.kind, f.evidence.get("informational")) {
+                    (FindingKind::Advisory, Some(category)) => format!("advisory: {category}"),
+                    (FindingKind::Advisory, None) => "advisory".into(),
+                    _ => "vulnerability".into(),
                 },
                 f.aliases.join(" "),
             ]

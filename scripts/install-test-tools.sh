@@ -2,14 +2,23 @@
 # Installs what the tests call besides cargo, idempotently, into .tools/ (git-ignored):
 # a Python venv with the independent SBOM validators (cyclonedx-python-lib, spdx-tools,
 # spdx3-validate) and the independent DSSE and Sigstore bundle verifiers (securesystemslib,
-# sigstore).
+# sigstore); and cargo-audit, the peer of the differential test crates/proven/tests/cargo_audit.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.tools/venv
 want="cyclonedx-python-lib[json-validation]==11.12.0 spdx-tools==0.8.5 spdx3-validate securesystemslib[crypto]==1.6.0 sigstore==4.5.1"
-if [ -f "$venv/.installed" ] && [ "$(cat "$venv/.installed")" = "$want" ]; then
-  exit 0
+if [ ! -f "$venv/.installed" ] || [ "$(cat "$venv/.installed")" != "$want" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check $want
+  echo "$want" > "$venv/.installed"
 fi
-python3 -m venv "$venv"
-"$venv/bin/pip" install -q --disable-pip-version-check $want
-echo "$want" > "$venv/.installed"
+
+# cargo-audit 0.22.2: the one on PATH or the one ../shared/peers/install.sh put in
+# $PEERS_ROOT/bin, else built once into .tools/cargo. Only cargo-audit is built (the peers
+# script's cargo step builds cargo-cyclonedx too, into /opt/peers); the test makes the
+# advisory-db git checkout it reads itself, from $PROVEN_TESTDATA/data/rustsec.
+if ! command -v cargo-audit >/dev/null 2>&1 \
+  && [ ! -x "${PEERS_ROOT:-/opt/peers}/bin/cargo-audit" ] \
+  && [ ! -x .tools/cargo/bin/cargo-audit ]; then
+  cargo install --quiet --locked cargo-audit --version 0.22.2 --root .tools/cargo
+fi

@@ -11,4 +11,12 @@ fi
 bash scripts/install-test-tools.sh
 export PATH="$PWD/.tools/venv/bin:$PATH"
 export PROVEN_PYTHON="$PWD/.tools/venv/bin/python"
+if [ -z "${PROVEN_CARGO_AUDIT:-}" ]; then
+  for c in "$(command -v cargo-audit || true)" "${PEERS_ROOT:-/opt/peers}/bin/cargo-audit" "$PWD/.tools/cargo/bin/cargo-audit"; do
+    if [ -n "$c" ] && [ -x "$c" ]; then
+      export PROVEN_CARGO_AUDIT="$c"
+      break
+    fi
+  done
+fi
 cargo nextest run --workspace --no-fail-fast

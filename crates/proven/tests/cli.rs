@@ -1,5 +1,7 @@
 //! The binary end to end: exit codes, stdout and stderr of real runs on trees built per test.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -328,27 +330,7 @@ fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
     let source = osv_source(&t);
     let db = t.0.join("db");
     let db_arg = db.display().to_string();
-    let up = proven(
-        &[
-            "db",
-            "update",
-            "--source",
-            &source.display().to_string(),
-            "--ecosystem",
-            "crates.io",
-            "--db",
-            &db_arg,
-            "-q",
-        ],
-        &t.0,
-    );
-    assert_eq!(
-        up.status.code(),
-        Some(0),
-        "{}{}",
-        text(&up.stdout),
-        text(&up.stderr)
-    );
+    support::import_crates_io(&source, &db);
 
     let scan = proven(
         &[

@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -68,6 +69,14 @@ pub struct Database {
     folder: PathBuf,
     snapshot: Snapshot,
     index: Index,
+}
+
+/// What one thread's share of the components gave.
+#[derive(Default)]
+struct Matched {
+    findings: Vec<Finding>,
+    unmatched: Vec<Unmatched>,
+    skipped: Vec<Unmatched>,
 }
 
 /// One record that hit one component.
@@ -148,37 +157,45 @@ impl Database {
         self.match_components(&inventory.components)
     }
 
-    /// Matches a list of components.
+    /// Matches a list of components, large lists on every core.
     pub fn match_components(&self, components: &[Component]) -> MatchReport {
-        let mut report = MatchReport {
-            findings: Vec::new(),
-            unmatched: Vec::new(),
-            skipped: Vec::new(),
-            snapshot: self.snapshot.clone(),
-        };
-        let mut clusters: HashMap<u32, ClusterEntry> = HashMap::new();
-        let mut decoded = Decoded::default();
-        for c in components {
-            let unmatched = |reason: String| Unmatched {
-                component: c.id.clone(),
-                reason,
-            };
-            match self.match_component(c, &mut decoded) {
-                Verdict::Skipped(reason) => report.skipped.push(unmatched(reason)),
-                Verdict::Unmatched(reason) => report.unmatched.push(unmatched(reason)),
-                Verdict::Evaluated { hits, unknown } => {
-                    for reason in unknown {
-                        report.unmatched.push(unmatched(reason));
-                    }
-                    if let Err(e) = self.findings(c, hits, &mut clusters, &mut report.findings) {
-                        report.unmatched.push(unmatched(format!(
-                            "index entry does not decode ({e}); run `proven db update --full`"
-                        )));
-                    }
-                }
-            }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.match_components_with(components, threads)
+    }
+
+    /// Matches a list of components on at most `threads` threads; the report is the same
+    /// whatever their number.
+    pub fn match_components_with(&self, components: &[Component], threads: usize) -> MatchReport {
+        // Below this many components per thread, starting one costs more than it saves.
+        const MIN_CHUNK: usize = 500;
+        let chunk = components.len().div_ceil(threads.max(1)).max(MIN_CHUNK);
+        let mut parts = if components.len() <= chunk {
+            vec![self.match_chunk(components)]
+        } else {
+            std::thread::scope(|scope| {
+                let running: Vec<_> = components
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || self.match_chunk(part)))
+                    .collect();
+                running
+                    .into_iter()
+                    .map(|t| {
+                        t.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect::<Vec<_>>()
+            })
         }
-        report.findings.sort_by(|a, b| {
+        .into_iter();
+        let mut report = parts.next().unwrap_or_default();
+        for part in parts {
+            report.findings.extend(part.findings);
+            report.unmatched.extend(part.unmatched);
+            report.skipped.extend(part.skipped);
+        }
+        // Unstable: component ids are unique in an inventory and a component gets one finding
+        // per cluster, so no two findings compare equal; and it needs no scratch copy.
+        report.findings.sort_unstable_by(|a, b| {
             (a.component.as_deref(), a.code.as_str(), a.kind).cmp(&(
                 b.component.as_deref(),
                 b.code.as_str(),
@@ -187,7 +204,40 @@ impl Database {
         });
         report.unmatched.sort();
         report.skipped.sort();
-        report
+        MatchReport {
+            findings: report.findings,
+            unmatched: report.unmatched,
+            skipped: report.skipped,
+            snapshot: self.snapshot.clone(),
+        }
+    }
+
+    /// One thread's share of a match, in component order.
+    fn match_chunk(&self, components: &[Component]) -> Matched {
+        let mut out = Matched::default();
+        let mut clusters: HashMap<u32, ClusterEntry> = HashMap::new();
+        let mut decoded = Decoded::default();
+        for c in components {
+            let unmatched = |reason: String| Unmatched {
+                component: c.id.clone(),
+                reason,
+            };
+            match self.match_component(c, &mut decoded) {
+                Verdict::Skipped(reason) => out.skipped.push(unmatched(reason)),
+                Verdict::Unmatched(reason) => out.unmatched.push(unmatched(reason)),
+                Verdict::Evaluated { hits, unknown } => {
+                    for reason in unknown {
+                        out.unmatched.push(unmatched(reason));
+                    }
+                    if let Err(e) = self.findings(c, hits, &mut clusters, &mut out.findings) {
+                        out.unmatched.push(unmatched(format!(
+                            "index entry does not decode ({e}); run `proven db update --full`"
+                        )));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn match_component<'a>(&'a self, c: &Component, decoded: &mut Decoded<'a>) -> Verdict<'a> {
@@ -331,6 +381,15 @@ impl Database {
         for h in hits {
             by_cluster.entry(h.vuln.cluster).or_default().push(h);
         }
+        let purl = c.purl.as_ref().map(ToString::to_string).unwrap_or_else(|| {
+            format!(
+                "{}/{}@{}",
+                c.ecosystem.osv_name(),
+                component_name(c),
+                c.version.as_deref().unwrap_or("")
+            )
+        });
+        let first = out.len();
         for (cluster_id, mut group) in by_cluster {
             if let Entry::Vacant(slot) = clusters.entry(cluster_id) {
                 slot.insert(self.index.cluster(cluster_id)?);
@@ -340,12 +399,21 @@ impl Database {
                 (a.vuln.id.as_ref(), a.entry().affected)
                     .cmp(&(b.vuln.id.as_ref(), b.entry().affected))
             });
-            out.push(self.finding(c, cluster, &group));
+            out.push(self.finding(c, &purl, cluster, &group));
         }
+        // In report order already, so that sorting the whole report finds sorted runs.
+        out[first..]
+            .sort_unstable_by(|a, b| (a.code.as_str(), a.kind).cmp(&(b.code.as_str(), b.kind)));
         Ok(())
     }
 
-    fn finding(&self, c: &Component, cluster: &ClusterEntry, group: &[RecordHit<'_>]) -> Finding {
+    fn finding(
+        &self,
+        c: &Component,
+        purl: &str,
+        cluster: &ClusterEntry,
+        group: &[RecordHit<'_>],
+    ) -> Finding {
         // Each informational record keeps its own category: a cluster may join an `unsound` and
         // an `unmaintained` record, or an informational record and a vulnerability.
         let informational: BTreeMap<&str, &str> = group
@@ -357,19 +425,23 @@ impl Database {
         let records: BTreeSet<&str> = group.iter().map(|h| h.vuln.id.as_ref()).collect();
 
         let mut evidence = BTreeMap::new();
-        let matched: Vec<String> = group
-            .iter()
-            .flat_map(|h| {
-                h.hits.iter().map(move |x| {
-                    format!("{} affected[{}] {}", h.vuln.id, h.entry().affected, x.why)
-                })
-            })
-            .collect();
-        evidence.insert("matched".to_string(), matched.join("; "));
-        evidence.insert(
-            "records".to_string(),
-            records.iter().copied().collect::<Vec<_>>().join(", "),
-        );
+        let mut matched = String::new();
+        for h in group {
+            for x in &h.hits {
+                if !matched.is_empty() {
+                    matched.push_str("; ");
+                }
+                let _ = write!(
+                    matched,
+                    "{} affected[{}] {}",
+                    h.vuln.id,
+                    h.entry().affected,
+                    x.why
+                );
+            }
+        }
+        evidence.insert("matched".to_string(), matched);
+        evidence.insert("records".to_string(), join(records.iter().copied(), ", "));
         if let Some(v) = &c.version {
             evidence.insert("version".to_string(), v.clone());
         }
@@ -388,10 +460,7 @@ impl Database {
             })
             .collect();
         if !fixed.is_empty() {
-            evidence.insert(
-                "fixed".to_string(),
-                fixed.iter().copied().collect::<Vec<_>>().join(", "),
-            );
+            evidence.insert("fixed".to_string(), join(fixed.iter().copied(), ", "));
         }
         if let Some(k) = &cluster.kev {
             evidence.insert(KEV.to_string(), k.date_added.clone());
@@ -411,16 +480,16 @@ impl Database {
         if !informational.is_empty() {
             evidence.insert(
                 "informational".to_string(),
-                categories.iter().copied().collect::<Vec<_>>().join(", "),
+                join(categories.iter().copied(), ", "),
             );
-            evidence.insert(
-                "informational_records".to_string(),
-                informational
-                    .iter()
-                    .map(|(id, category)| format!("{id} {category}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
+            let mut by_record = String::new();
+            for (id, category) in &informational {
+                if !by_record.is_empty() {
+                    by_record.push_str(", ");
+                }
+                let _ = write!(by_record, "{id} {category}");
+            }
+            evidence.insert("informational_records".to_string(), by_record);
         }
 
         let severity = self.severity(group, advisory);
@@ -437,16 +506,12 @@ impl Database {
             _ => title_record.vuln.title.to_string(),
         };
 
-        let purl = c.purl.as_ref().map(ToString::to_string).unwrap_or_else(|| {
-            format!(
-                "{}/{}@{}",
-                c.ecosystem.osv_name(),
-                component_name(c),
-                c.version.as_deref().unwrap_or("")
-            )
-        });
-        let fingerprint =
-            hex(&Sha256::digest(format!("{}\n{purl}", cluster.primary)))[..32].to_string();
+        let digest = Sha256::new()
+            .chain_update(cluster.primary.as_bytes())
+            .chain_update(b"\n")
+            .chain_update(purl.as_bytes())
+            .finalize();
+        let fingerprint = hex(&digest[..16]);
 
         let references: BTreeSet<&str> = group
             .iter()
@@ -476,7 +541,7 @@ impl Database {
                 .locations
                 .first()
                 .cloned()
-                .unwrap_or_else(|| Location::file(purl.clone())),
+                .unwrap_or_else(|| Location::file(purl)),
             component: Some(c.id.clone()),
             fingerprint,
             fix: fix_text(c, group),
@@ -621,6 +686,18 @@ impl VulnEvidence for Finding {
     fn snapshot_id(&self) -> Option<&str> {
         self.evidence.get("snapshot").map(String::as_str)
     }
+}
+
+/// The items with `sep` between them, without collecting them first.
+fn join<'s>(items: impl Iterator<Item = &'s str>, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 /// Lowercase hex.

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use crate::index::{CompiledRange, IndexEvent, PackageEntry};
 use crate::order::{Order, OrderedVersion};
@@ -34,11 +33,14 @@ pub enum Outcome {
     },
 }
 
-/// The component's version parsed once per ordering.
+/// The component's version parsed once per ordering, and a searcher for it in `versions[]`.
 #[derive(Debug)]
 pub struct VersionCache<'a> {
     version: &'a str,
-    parsed: HashMap<Order, Result<OrderedVersion, String>>,
+    /// `None` for a version that no line can equal (empty, or spanning lines).
+    finder: Option<memchr::memmem::Finder<'a>>,
+    /// A component meets one or two orderings: a list beats a hash map.
+    parsed: Vec<(Order, Result<OrderedVersion, String>)>,
 }
 
 impl<'a> VersionCache<'a> {
@@ -46,17 +48,35 @@ impl<'a> VersionCache<'a> {
     pub fn new(version: &'a str) -> Self {
         VersionCache {
             version,
-            parsed: HashMap::new(),
+            finder: (!version.is_empty() && !version.contains('\n'))
+                .then(|| memchr::memmem::Finder::new(version)),
+            parsed: Vec::new(),
         }
     }
 
     /// The version under an ordering, or why it does not parse.
     pub fn get(&mut self, order: Order) -> Result<&OrderedVersion, &String> {
-        let version = self.version;
-        self.parsed
-            .entry(order)
-            .or_insert_with(|| order.parse(version))
-            .as_ref()
+        let at = match self.parsed.iter().position(|(o, _)| *o == order) {
+            Some(at) => at,
+            None => {
+                self.parsed.push((order, order.parse(self.version)));
+                self.parsed.len() - 1
+            }
+        };
+        self.parsed[at].1.as_ref()
+    }
+
+    /// Whether a line-joined list holds the version as one of its lines. A substring search:
+    /// the lists of some packages run to hundreds of versions, and most lines are not this one.
+    fn listed_in(&self, list: &str) -> bool {
+        let bytes = list.as_bytes();
+        self.finder.as_ref().is_some_and(|f| {
+            f.find_iter(bytes).any(|at| {
+                let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+                let after = bytes.get(at + f.needle().len());
+                before.is_none_or(|&b| b == b'\n') && after.is_none_or(|&b| b == b'\n')
+            })
+        })
     }
 }
 
@@ -67,8 +87,7 @@ pub fn evaluate(base: &str, entry: &PackageEntry<'_>, cache: &mut VersionCache<'
     let mut entry_problems = Vec::new();
     let v = cache.version;
 
-    let exact = |list: &str| !list.is_empty() && list.split('\n').any(|x| x == v);
-    if exact(&entry.raw_versions) || exact(&entry.versions) {
+    if cache.listed_in(&entry.raw_versions) || cache.listed_in(&entry.versions) {
         hits.push(listed(v));
     } else if !entry.versions.is_empty() {
         match Order::for_ecosystem(base) {
@@ -287,6 +306,26 @@ mod tests {
         let one = o.parse("1").expect("valid");
         assert_eq!(find_listed(o, "1.0", &one), Some("1.0"));
         assert_eq!(find_listed(o, "2.0", &one), None);
+    }
+
+    #[test]
+    fn listed_means_a_whole_line() {
+        let list = "1.0\n1.0.1\n2.0rc1";
+        for (v, want) in [
+            ("1.0", true),
+            ("1.0.1", true),
+            ("2.0rc1", true),
+            ("0", false),
+            ("1", false),
+            (".0", false),
+            ("0.1", false),
+            ("2.0", false),
+            ("1.0\n1.0.1", false),
+            ("", false),
+        ] {
+            assert_eq!(VersionCache::new(v).listed_in(list), want, "{v:?}");
+        }
+        assert!(!VersionCache::new("1.0").listed_in(""));
     }
 
     #[test]

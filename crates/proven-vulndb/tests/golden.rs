@@ -913,3 +913,47 @@ fn same_input_same_report() {
     let b = serde_json::to_string(&run(comps()).expect("ran")).expect("json");
     assert_eq!(a, b);
 }
+
+#[test]
+fn the_report_is_the_same_on_any_number_of_threads() {
+    let Some((_, db)) = golden() else { return };
+    // Enough components for several threads: versions around the golden cases, hits and misses,
+    // some not evaluable, some skipped.
+    let mut components = Vec::new();
+    for i in 0..400 {
+        let version = format!("0.{}.{i}", i % 12);
+        components.push(component(Ecosystem::Cargo, "smallvec", &version));
+        components.push(component(
+            Ecosystem::PyPI,
+            "django",
+            &format!("1.{}.{i}", i % 11),
+        ));
+        components.push(component(
+            Ecosystem::Npm,
+            "@scope/twice",
+            &format!("1.{i}.0"),
+        ));
+        components.push(component(
+            Ecosystem::PyPI,
+            "py",
+            &format!("not a version {i}"),
+        ));
+    }
+    let mut from_git = component(Ecosystem::Cargo, "smallvec", "0.3.3");
+    from_git
+        .properties
+        .insert("proven:origin".into(), "git".into());
+    components.push(from_git);
+    components.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let one = db.match_components_with(&components, 1);
+    assert!(!one.findings.is_empty() && !one.unmatched.is_empty() && !one.skipped.is_empty());
+    for threads in [2, 3, 8] {
+        let many = db.match_components_with(&components, threads);
+        assert_eq!(
+            serde_json::to_string(&many).expect("json"),
+            serde_json::to_string(&one).expect("json"),
+            "{threads} threads"
+        );
+    }
+}

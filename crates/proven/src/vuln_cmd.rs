@@ -1,5 +1,6 @@
 //! `proven db` (update, status) and `proven scan`: the vulnerability database and the matcher.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -216,23 +217,21 @@ pub fn scan(args: &ScanArgs) -> Result<Code> {
             .findings
             .retain(|f| f.kind != FindingKind::Vulnerability || f.fix.is_some());
     }
-    let rendered = match args.format {
-        ScanFormat::Table => table(&report),
-        ScanFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
-        ScanFormat::Sarif => {
-            serde_json::to_string_pretty(&proven_evidence::sarif::write(
-                &report.findings,
-                env!("CARGO_PKG_VERSION"),
-            ))? + "\n"
-        }
+    let out = args.output.as_deref();
+    match args.format {
+        ScanFormat::Table => output::write(out, table(&report).as_bytes())?,
+        ScanFormat::Json => output::write_json(out, &report)?,
+        ScanFormat::Sarif => output::write_json(
+            out,
+            &proven_evidence::sarif::write(&report.findings, env!("CARGO_PKG_VERSION")),
+        )?,
         ScanFormat::CyclonedxVex => {
             let st = proven_evidence::vex::statements(&report.findings);
             let doc =
                 proven_evidence::vex::cyclonedx(&report.findings, &st, None, crate::ci_cmd::now());
-            serde_json::to_string_pretty(&doc)? + "\n"
+            output::write_json(out, &doc)?;
         }
-    };
-    output::write(args.output.as_deref(), rendered.as_bytes())?;
+    }
     for d in inventory
         .diagnostics
         .iter()
@@ -256,17 +255,20 @@ pub fn scan(args: &ScanArgs) -> Result<Code> {
         report.skipped.len(),
         report.snapshot.id.get(..12).unwrap_or("")
     );
-    if let Some(threshold) = args.fail_on {
-        let threshold = SeverityLevel::parse(threshold.as_str()).unwrap_or(SeverityLevel::High);
-        if report.findings.iter().any(|f| fails(f, threshold)) {
-            return Ok(Code::Failed);
-        }
-    }
-    Ok(if report.is_complete() && inventory.is_complete() {
+    let threshold = args
+        .fail_on
+        .map(|t| SeverityLevel::parse(t.as_str()).unwrap_or(SeverityLevel::High));
+    let code = if threshold.is_some_and(|t| report.findings.iter().any(|f| fails(f, t))) {
+        Code::Failed
+    } else if report.is_complete() && inventory.is_complete() {
         Code::Passed
     } else {
         Code::Incomplete
-    })
+    };
+    // The process ends with this command: handing back the hundreds of thousands of small
+    // allocations of a large report one by one costs more than matching did.
+    std::mem::forget((report, inventory));
+    Ok(code)
 }
 
 /// An open vulnerability at or above the threshold; an unrated one fails too, since no rating is
@@ -278,22 +280,23 @@ fn fails(f: &Finding, threshold: SeverityLevel) -> bool {
 }
 
 fn table(report: &MatchReport) -> String {
-    let rows: Vec<[String; 6]> = report
+    let rows: Vec<[Cow<'_, str>; 6]> = report
         .findings
         .iter()
         .map(|f| {
-            let purl = f.component.clone().unwrap_or_default();
             [
-                f.code.clone(),
-                f.severity.level.to_string(),
-                purl,
-                f.fix.clone().unwrap_or_else(|| "no fix".into()),
+                Cow::Borrowed(f.code.as_str()),
+                Cow::Borrowed(f.severity.level.as_str()),
+                Cow::Borrowed(f.component.as_deref().unwrap_or_default()),
+                Cow::Borrowed(f.fix.as_deref().unwrap_or("no fix")),
                 match (f.kind, f.evidence.get("informational")) {
-                    (FindingKind::Advisory, Some(category)) => format!("advisory: {category}"),
-                    (FindingKind::Advisory, None) => "advisory".into(),
-                    _ => "vulnerability".into(),
+                    (FindingKind::Advisory, Some(category)) => {
+                        Cow::Owned(format!("advisory: {category}"))
+                    }
+                    (FindingKind::Advisory, None) => Cow::Borrowed("advisory"),
+                    _ => Cow::Borrowed("vulnerability"),
                 },
-                f.aliases.join(" "),
+                Cow::Owned(f.aliases.join(" ")),
             ]
         })
         .collect();

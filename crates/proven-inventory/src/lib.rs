@@ -8,6 +8,7 @@ pub mod graph;
 pub mod json;
 pub mod merge;
 pub mod parsers;
+pub mod rootfs;
 pub mod text;
 pub mod walk;
 pub mod yaml;

@@ -84,6 +84,9 @@ pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Ve
         }
     }
     let overrides = overrides.build().unwrap_or_else(|_| Override::empty());
+    // In an installed file system, node_modules and virtualenvs are what is installed, not
+    // vendored copies of what a lockfile already lists.
+    let include_vendored = include_vendored || is_installed_root(root);
     WalkBuilder::new(root)
         .overrides(overrides)
         .hidden(false)
@@ -113,6 +116,18 @@ pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Ve
             })
         });
     walk_errors.into_inner().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Whether a folder is the root of an installed file system (a machine's or an unpacked image's).
+pub fn is_installed_root(root: &Path) -> bool {
+    [
+        "etc/os-release",
+        "usr/lib/os-release",
+        "var/lib/dpkg/status",
+        "lib/apk/db/installed",
+    ]
+    .iter()
+    .any(|p| root.join(p).symlink_metadata().is_ok())
 }
 
 fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
@@ -281,7 +296,7 @@ fn parse_file(
         path: rel.clone(),
         parser,
         size: bytes.len() as u64,
-        hashes: file_hashes(bytes),
+        hashes: Vec::new(),
         diagnostics: Vec::new(),
         incomplete: None,
         outcome: Err(ParseFailure {
@@ -289,28 +304,41 @@ fn parse_file(
             message: String::new(),
         }),
     };
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(e) => {
-            let bad = e.valid_up_to();
-            let line = crate::text::line_of(&String::from_utf8_lossy(&bytes[..bad]), bad);
-            result.diagnostics.push(Diagnostic::error(
-                Location::line(rel.clone(), line),
-                format!(
-                    "not UTF-8 text at byte {bad}; expected a UTF-8 {}",
-                    parser.name
-                ),
-            ));
-            result.incomplete = Some("the file is not valid UTF-8".into());
-            String::from_utf8_lossy(bytes)
+    let text = if parser.binary {
+        std::borrow::Cow::Borrowed("")
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                let line = crate::text::line_of(&String::from_utf8_lossy(&bytes[..bad]), bad);
+                result.diagnostics.push(Diagnostic::error(
+                    Location::line(rel.clone(), line),
+                    format!(
+                        "not UTF-8 text at byte {bad}; expected a UTF-8 {}",
+                        parser.name
+                    ),
+                ));
+                result.incomplete = Some("the file is not valid UTF-8".into());
+                String::from_utf8_lossy(bytes)
+            }
         }
     };
     let input = Input {
         path: &rel,
         text: &text,
+        bytes,
         sibling,
     };
     result.outcome = (parser.parse)(&input);
+    // Files that turn out to list nothing (most executables) get no manifest entry: skip hashing.
+    let listed = result
+        .outcome
+        .as_ref()
+        .map_or(true, |p| !p.not_a_manifest || !p.components.is_empty());
+    if listed {
+        result.hashes = file_hashes(bytes);
+    }
     result
 }
 

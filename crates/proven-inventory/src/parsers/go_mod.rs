@@ -18,6 +18,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Go,
     matches: |name| name == "go.mod",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// One `require` entry.

@@ -75,7 +75,8 @@ EOF
   rpm --root "$root" --dbpath /var/lib/rpm --initdb
   rpm --root "$root" --dbpath /var/lib/rpm -i --nodeps --noscripts --ignoreos \
     "$work"/RPMS/noarch/proven-fixture-1.2.3-4.el9.noarch.rpm
-  # rpm keeps its write-ahead log beside the database until it is checkpointed; fold it in.
+  # rpm folds its write-ahead log into the database when it closes it; only empty files remain.
+  if [ -s "$root/var/lib/rpm/rpmdb.sqlite-wal" ]; then echo "rpm left an unfolded write-ahead log" >&2; exit 1; fi
   rm -f "$root/var/lib/rpm/rpmdb.sqlite-shm" "$root/var/lib/rpm/rpmdb.sqlite-wal"
   cat >"$root/etc/os-release" <<'EOF'
 NAME="Rocky Linux"

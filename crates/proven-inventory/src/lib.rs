@@ -4,11 +4,13 @@
 //! in [`parsers::PARSERS`]. The tree walk ([`walk`]) classifies each file once and hands it to the
 //! parser that claims it; [`merge`] folds the per-file results into one [`proven_model::Inventory`].
 
+mod elf;
 pub mod graph;
 pub mod json;
 pub mod merge;
 pub mod parsers;
 pub mod rootfs;
+mod sqlite;
 pub mod text;
 pub mod walk;
 pub mod yaml;

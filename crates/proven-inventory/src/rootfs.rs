@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use proven_model::{Component, Ecosystem, Purl};
 
 use crate::merge::FileResult;
-use crate::parsers::find_parser_for_path;
+use crate::parsers::find_parser_at;
 
 /// What one file says about the installed file system it sits in.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -85,7 +85,7 @@ pub fn root_of(path: &str, suffix: &str) -> Option<String> {
 /// reads as a language package, so worth remembering for [`Installed::mark_owned`].
 pub fn worth_owning(path: &str) -> bool {
     let rel = path.trim_start_matches('/');
-    !rel.is_empty() && find_parser_for_path(rel).is_some_and(|p| p.at_path.is_some() || p.binary)
+    !rel.is_empty() && find_parser_at(rel).is_some()
 }
 
 /// Names the distribution of every OS package, root by root, before global ids are made.

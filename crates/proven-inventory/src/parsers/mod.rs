@@ -2,15 +2,20 @@
 
 use proven_model::{Component, Diagnostic, Ecosystem};
 
+mod apk;
+mod binary;
 mod bun_lock;
 mod cargo;
 mod composer_lock;
 mod conan_lock;
 mod dpkg;
 mod gemfile_lock;
+mod gemspec;
 mod go_mod;
 mod gradle_lockfile;
+mod jar;
 mod mix_lock;
+mod node_modules;
 mod npm_common;
 mod nuget_lock;
 mod os_release;
@@ -25,6 +30,8 @@ mod pom_xml;
 mod pubspec_lock;
 mod pylock;
 mod python;
+mod python_installed;
+mod rpmdb;
 mod uv;
 mod yarn_lock;
 
@@ -124,7 +131,8 @@ pub struct ParserDef {
     pub parse: fn(&Input<'_>) -> Result<Parsed, ParseFailure>,
     /// For formats known by their place in an installed file system rather than by their name
     /// alone (`var/lib/dpkg/status`, `node_modules/x/package.json`): whether a path relative to
-    /// the scan root is one. Tried before `matches`; must be cheap, it sees every walked path.
+    /// the scan root is one. Tried after every parser's `matches`; must be cheap, it sees every
+    /// walked path.
     pub at_path: Option<fn(path: &str) -> bool>,
     /// Reads [`Input::bytes`] (databases, archives, executables): the bytes are not decoded as
     /// text.
@@ -157,6 +165,13 @@ pub static PARSERS: &[&ParserDef] = &[
     &os_release::PARSER,
     &dpkg::PARSER,
     &dpkg::LIST_PARSER,
+    &apk::PARSER,
+    &rpmdb::PARSER,
+    &node_modules::PARSER,
+    &python_installed::PARSER,
+    &gemspec::PARSER,
+    &jar::PARSER,
+    &binary::PARSER,
 ];
 
 /// The parser for a file name, if any.
@@ -174,17 +189,18 @@ pub fn find_parser_in(folder: &str, file_name: &str) -> Option<&'static ParserDe
     })
 }
 
-/// The parser for a file at a path (forward slashes): by its place in an installed file system,
-/// else by its name and its folder's.
+/// The parser for a file at a path (forward slashes): by its name and its folder's, else by its
+/// place in an installed file system.
 pub fn find_parser_for_path(path: &str) -> Option<&'static ParserDef> {
-    if let Some(p) = PARSERS
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let folder = dir.rsplit('/').next().unwrap_or(dir);
+    find_parser_in(folder, name).or_else(|| find_parser_at(path))
+}
+
+/// The parser of a format known by its place in an installed file system, for a path.
+pub(crate) fn find_parser_at(path: &str) -> Option<&'static ParserDef> {
+    PARSERS
         .iter()
         .copied()
         .find(|p| p.at_path.is_some_and(|at| at(path)))
-    {
-        return Some(p);
-    }
-    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    let folder = dir.rsplit('/').next().unwrap_or(dir);
-    find_parser_in(folder, name)
 }

@@ -3,12 +3,12 @@
 # (git-ignored); each part is skipped when its result is already there. Run by scripts/test.sh.
 #
 #   debian-bookworm/   debootstrap --variant=minbase bookworm (a real dpkg database, info/*.list files)
-#   rpm/               an rpmdb.sqlite written by rpm itself, with one package built by rpmbuild
+#   rpm/               an rpmdb.sqlite written by rpm itself, with 13 packages built by rpmbuild
 #   go/hello           a Go binary (Debian's golang) with one module dependency served from a
 #                      local file:// module proxy, so its build info carries a version and h1: sum
 #   rust/hello         a Rust binary built with cargo-auditable (one crates.io dependency)
 #
-# The Alpine fixture is hand-written and committed (crates/proven-inventory/tests/fixtures/apk/):
+# The Alpine fixture is hand-written and committed (crates/proven-inventory/tests/fixtures/rootfs/alpine/):
 # Alpine's package servers are not reachable from here, so apk-tools cannot write one.
 #
 # Needs root for debootstrap and apt-get; installs debootstrap, rpm and golang-go with apt-get and
@@ -68,13 +68,36 @@ printf 'Metadata-Version: 2.1\nName: demo\nVersion: 0.1\n' > %{buildroot}/usr/li
 /usr/share/proven-fixture/hello.txt
 /usr/lib/python3.9/site-packages/demo-0.1.dist-info/METADATA
 EOF
-  rpmbuild --define "_topdir $work" -bb "$work/SPECS/proven-fixture.spec" >"$work/build.log" 2>&1 \
-    || { tail -20 "$work/build.log"; exit 1; }
+  # Twelve more packages of 300 files each: headers larger than a page (SQLite overflow chains)
+  # and more rows than one leaf page holds (an interior b-tree page).
+  for i in $(seq -w 1 12); do
+    cat >"$work/SPECS/filler-$i.spec" <<EOF
+Name:           proven-filler-$i
+Version:        0.$i
+Release:        1
+Summary:        Filler package $i
+License:        MIT
+BuildArch:      noarch
+
+%description
+Many files, so that the header is large.
+
+%install
+mkdir -p %{buildroot}/usr/share/proven-filler-$i
+for f in \$(seq 1 300); do echo \$f > %{buildroot}/usr/share/proven-filler-$i/a-rather-long-file-name-to-grow-the-header-\$f.txt; done
+
+%files
+/usr/share/proven-filler-$i
+EOF
+  done
+  for spec in "$work"/SPECS/*.spec; do
+    rpmbuild --define "_topdir $work" -bb "$spec" >"$work/build.log" 2>&1 \
+      || { tail -20 "$work/build.log"; exit 1; }
+  done
   root="$out/rpm"
   mkdir -p "$root/var/lib/rpm" "$root/etc"
   rpm --root "$root" --dbpath /var/lib/rpm --initdb
-  rpm --root "$root" --dbpath /var/lib/rpm -i --nodeps --noscripts --ignoreos \
-    "$work"/RPMS/noarch/proven-fixture-1.2.3-4.el9.noarch.rpm
+  rpm --root "$root" --dbpath /var/lib/rpm -i --nodeps --noscripts --ignoreos "$work"/RPMS/noarch/*.rpm
   # rpm folds its write-ahead log into the database when it closes it; only empty files remain.
   if [ -s "$root/var/lib/rpm/rpmdb.sqlite-wal" ]; then echo "rpm left an unfolded write-ahead log" >&2; exit 1; fi
   rm -f "$root/var/lib/rpm/rpmdb.sqlite-shm" "$root/var/lib/rpm/rpmdb.sqlite-wal"

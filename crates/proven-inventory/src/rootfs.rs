@@ -98,7 +98,7 @@ pub(crate) fn resolve_distros(files: &mut [FileResult]) {
             Some((facts.root.as_str(), facts.distro.as_ref()?))
         })
         .collect();
-    found.sort_by(|a, b| b.1.rank.cmp(&a.1.rank));
+    found.sort_by_key(|(_, d)| std::cmp::Reverse(d.rank));
     for (root, d) in found {
         match distros.get_mut(root) {
             None => {

@@ -382,8 +382,8 @@ mod tests {
         );
         b.truncate(b.len() - 1);
         assert!(Header::parse(&b).is_err());
-        let h =
-            Header::parse(&blob(&[(DIRINDEXES, TYPE_INT32, 9, &[0, 0, 0, 1])])).expect("parses");
+        let b = blob(&[(DIRINDEXES, TYPE_INT32, 9, &[0, 0, 0, 1])]);
+        let h = Header::parse(&b).expect("parses");
         assert_eq!(
             h.int32s(DIRINDEXES),
             [1],

@@ -91,12 +91,14 @@ pub fn sbom_meta(
             version: p.version.clone(),
             manufacturer: p.manufacturer.name.clone(),
             license: None,
+            ..Product::default()
         }),
         (None, Some(c)) => Some(Product {
             name: c.full_name(),
             version: c.version.clone(),
             manufacturer: p.manufacturer.name.clone(),
             license: c.licenses.declared.clone(),
+            ..Product::default()
         }),
         (None, None) => None,
     };

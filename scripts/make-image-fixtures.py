@@ -5,7 +5,7 @@
 Two uses:
 
   make-image-fixtures.py pack --rootfs DIR --out IMAGE [--format docker|oci-dir|oci-tar]
-        [--layers N] [--compression none|gzip|zstd ...] [--tag REPO:TAG]
+        [--layers N] [--compression none|gzip|zstd ...] [--tag REPO:TAG] [--include PATH ...]
       Packs any root filesystem folder (a debootstrap rootfs, say) as an image of N layers: the
       files, sorted by path, are cut into N parts of about equal size.
 
@@ -185,8 +185,23 @@ def write(out, fmt, layers, compressions, runtime, tag):
         raise SystemExit(f"unknown format {fmt}")
 
 
-def walk_rootfs(root):
-    """Every path under root (relative), parents before children, sorted."""
+def walk_rootfs(root, include=None):
+    """Every path under root (relative), parents before children, sorted; with `include`, only
+    those paths (relative) and what is under them, plus the folders above them."""
+    if include:
+        out = set()
+        for inc in include:
+            inc = inc.strip("/")
+            full = os.path.join(root, inc)
+            if os.path.isdir(full) and not os.path.islink(full):
+                out.update(os.path.normpath(os.path.join(inc, p)) for p in walk_rootfs(full))
+            if os.path.lexists(full):
+                out.add(inc)
+            d = os.path.dirname(inc)
+            while d:
+                out.add(d)
+                d = os.path.dirname(d)
+        return sorted(out)
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -232,7 +247,7 @@ def split(root, paths, n):
 
 
 def pack(args):
-    paths = walk_rootfs(args.rootfs)
+    paths = walk_rootfs(args.rootfs, args.include)
     groups = split(args.rootfs, paths, args.layers)
     layers = [layer_from_paths(args.rootfs, g) for g in groups]
     comps = args.compression or ["gzip"]
@@ -300,6 +315,7 @@ def main():
     p.add_argument("--compression", nargs="*", choices=["none", "gzip", "zstd"])
     p.add_argument("--tag")
     p.add_argument("--user", help="the configuration's User")
+    p.add_argument("--include", nargs="*", help="only these paths of the rootfs (relative)")
     d = sub.add_parser("demo", help="write the committed test images")
     d.add_argument("outdir")
     args = ap.parse_args()

@@ -13,7 +13,11 @@ const MAX_HOPS: usize = 40;
 pub enum NodeKind {
     /// A regular file: its bytes are `size` bytes at `offset` of layer `layer`'s tar stream
     /// (for a hard link, the layer that holds the linked file).
-    File { layer: usize, offset: u64, size: u64 },
+    File {
+        layer: usize,
+        offset: u64,
+        size: u64,
+    },
     Dir,
     /// A symbolic link and its target as written.
     Symlink(String),
@@ -74,7 +78,9 @@ impl FileSystem {
                     }),
                 ),
                 Change::Dir => self.put(&r.path, node(NodeKind::Dir)),
-                Change::Symlink(target) => self.put(&r.path, node(NodeKind::Symlink(target.clone()))),
+                Change::Symlink(target) => {
+                    self.put(&r.path, node(NodeKind::Symlink(target.clone())))
+                }
                 Change::Hardlink(target) => match self.nodes.get(target).map(|n| &n.kind) {
                     Some(k @ (NodeKind::File { .. } | NodeKind::Symlink(_))) => {
                         let kind = k.clone();
@@ -144,8 +150,7 @@ impl FileSystem {
                 }
                 _ => cur.push(part),
             }
-            if let Some(NodeKind::Symlink(target)) =
-                self.nodes.get(&cur.join("/")).map(|n| &n.kind)
+            if let Some(NodeKind::Symlink(target)) = self.nodes.get(&cur.join("/")).map(|n| &n.kind)
             {
                 hops += 1;
                 if hops > MAX_HOPS {

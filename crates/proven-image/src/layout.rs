@@ -193,8 +193,7 @@ impl Image {
 }
 
 fn open_tar(archive: String, backing: Backing, limits: &Limits) -> Result<Image, ImageError> {
-    let store =
-        Store::tar(backing).map_err(|m| ImageError::new(ErrorKind::Format, &archive, m))?;
+    let store = Store::tar(backing).map_err(|m| ImageError::new(ErrorKind::Format, &archive, m))?;
     let format = if store.size("oci-layout").is_some() && store.size("index.json").is_some() {
         ArchiveFormat::OciTar
     } else if store.size("manifest.json").is_some() {
@@ -377,9 +376,8 @@ impl Reader<'_> {
 
     /// Reads a metadata file whole (bounded), checking it against `digest` when given.
     fn read(&self, rel: &str, digest: Option<&Digest>) -> Result<Vec<u8>, ImageError> {
-        let missing = |e: std::io::Error| {
-            ImageError::io(self.archive, "cannot read", e).at_entry(rel)
-        };
+        let missing =
+            |e: std::io::Error| ImageError::io(self.archive, "cannot read", e).at_entry(rel);
         let mut span = self.store.open(rel).map_err(missing)?;
         let max = self.limits.max_metadata_size;
         if span.len() > max {
@@ -403,7 +401,10 @@ impl Reader<'_> {
                 return Err(self
                     .err(
                         ErrorKind::Digest,
-                        format!("digest mismatch: expected {}, the bytes hash to {actual}", d.0),
+                        format!(
+                            "digest mismatch: expected {}, the bytes hash to {actual}",
+                            d.0
+                        ),
                     )
                     .at_entry(rel));
             }
@@ -512,9 +513,8 @@ fn layer_media_type(mt: &str) -> Option<Option<&'static str>> {
         .replace(".nondistributable", "")
         .replace("rootfs.foreign.diff", "rootfs.diff");
     match base.as_str() {
-        "application/vnd.oci.image.layer.v1.tar" | "application/vnd.docker.image.rootfs.diff.tar" => {
-            Some(None)
-        }
+        "application/vnd.oci.image.layer.v1.tar"
+        | "application/vnd.docker.image.rootfs.diff.tar" => Some(None),
         "application/vnd.oci.image.layer.v1.tar+gzip"
         | "application/vnd.docker.image.rootfs.diff.tar.gzip" => Some(Some("gzip")),
         "application/vnd.oci.image.layer.v1.tar+zstd" => Some(Some("zstd")),
@@ -549,12 +549,18 @@ fn read(
     let mut oci_layers: Option<Vec<Descriptor>> = None;
     let config_digest;
     if store.size("manifest.json").is_some() {
-        let list: Vec<DockerManifest> =
-            r.json("manifest.json", None, "a docker save manifest (a JSON array)")?;
+        let list: Vec<DockerManifest> = r.json(
+            "manifest.json",
+            None,
+            "a docker save manifest (a JSON array)",
+        )?;
         if list.len() > 1 {
             notes.push(Diagnostic::warning(
                 Location::file(format!("{archive}:manifest.json")),
-                format!("the archive holds {} images; only the first is read", list.len()),
+                format!(
+                    "the archive holds {} images; only the first is read",
+                    list.len()
+                ),
             ));
         }
         if let Some(first) = list.into_iter().next() {
@@ -580,7 +586,8 @@ fn read(
     let config_digest = match config_digest {
         Some(d) => d,
         None => {
-            let layout: OciLayoutFile = r.json("oci-layout", None, "{\"imageLayoutVersion\": …}")?;
+            let layout: OciLayoutFile =
+                r.json("oci-layout", None, "{\"imageLayoutVersion\": …}")?;
             if !layout.image_layout_version.starts_with("1.") {
                 return Err(r
                     .err(
@@ -607,9 +614,9 @@ fn read(
             }
             let (digest, manifest) = r.manifest(descriptors, "index.json", 0)?;
             manifest_digest = Some(digest.0);
-            let config = manifest.config.ok_or_else(|| {
-                r.err(ErrorKind::Format, "the image manifest has no config")
-            })?;
+            let config = manifest
+                .config
+                .ok_or_else(|| r.err(ErrorKind::Format, "the image manifest has no config"))?;
             oci_layers = Some(manifest.layers.unwrap_or_default());
             let d = r.digest(&config.digest, "the manifest's config")?;
             r.check_size(&d.blob_path(), config.size)?;
@@ -738,11 +745,8 @@ fn docker_config_path(r: &Reader<'_>, digest: &Digest) -> Result<String, ImageEr
 }
 
 fn runtime(raw: RawRuntime) -> ContainerRuntime {
-    let mut exposed_ports: Vec<String> = raw
-        .exposed_ports
-        .unwrap_or_default()
-        .into_keys()
-        .collect();
+    let mut exposed_ports: Vec<String> =
+        raw.exposed_ports.unwrap_or_default().into_keys().collect();
     exposed_ports.sort();
     ContainerRuntime {
         user: raw.user,

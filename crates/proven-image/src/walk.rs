@@ -181,11 +181,7 @@ fn scan_layers(
                 }
                 let r = layer::scan(image, i, want, &totals);
                 let failed = r.is_err();
-                if let Some(slot) = results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get_mut(i)
-                {
+                if let Some(slot) = results.lock().unwrap_or_else(|p| p.into_inner()).get_mut(i) {
                     *slot = Some(r);
                 }
                 if failed {
@@ -248,7 +244,10 @@ fn send_files(
         }
     }
     for (layer, files) in rest {
-        let compression = compressions.get(layer).copied().unwrap_or(Compression::None);
+        let compression = compressions
+            .get(layer)
+            .copied()
+            .unwrap_or(Compression::None);
         let ranges: Vec<(u64, u64)> = files.iter().map(|f| (f.0, f.1)).collect();
         let names: Vec<String> = files.iter().map(|f| f.2.join(", ")).collect();
         let mut files = files.into_iter();

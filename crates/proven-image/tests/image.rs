@@ -80,14 +80,23 @@ fn docker_save_applies_whiteouts_and_opaque_folders_in_layer_order() {
     assert_eq!(rec.texts(), expected());
     assert!(walked.diagnostics.is_empty(), "{:?}", walked.diagnostics);
     // Which layer put each file there.
-    assert_eq!(walked.fs.layer_of("app/b.txt"), Some(sha256(&layers[0]).as_str()));
-    assert_eq!(walked.fs.layer_of("app/c.txt"), Some(sha256(&layers[1]).as_str()));
+    assert_eq!(
+        walked.fs.layer_of("app/b.txt"),
+        Some(sha256(&layers[0]).as_str())
+    );
+    assert_eq!(
+        walked.fs.layer_of("app/c.txt"),
+        Some(sha256(&layers[1]).as_str())
+    );
     assert_eq!(
         walked.fs.layer_of("/etc/os-release"),
         Some(sha256(&layers[1]).as_str())
     );
     assert!(walked.fs.get("opt/x/sub/deep.txt").is_none());
-    assert!(walked.fs.get("opt/x").is_some(), "the opaque folder itself stays");
+    assert!(
+        walked.fs.get("opt/x").is_some(),
+        "the opaque folder itself stays"
+    );
     assert!(walked.fs.get("gone").is_none() && walked.fs.get("gone/inner.txt").is_none());
     // Old docker save keeps no manifest: the purl's version is the image id.
     assert_eq!(
@@ -211,11 +220,20 @@ fn symlinks_resolve_inside_the_image_only() {
     let paths: Vec<String> = rec.seen().into_iter().map(|s| s.0).collect();
     assert_eq!(paths, ["etc/shadow", "usr/lib/os-release"]);
     let fs = &walked.fs;
-    assert_eq!(fs.resolve("etc/os-release").map(|r| r.0), Some("usr/lib/os-release"));
+    assert_eq!(
+        fs.resolve("etc/os-release").map(|r| r.0),
+        Some("usr/lib/os-release")
+    );
     // `..` stops at the image root; an absolute target starts again at it.
-    assert_eq!(fs.resolve("etc/shadow-link").map(|r| r.0), Some("etc/shadow"));
+    assert_eq!(
+        fs.resolve("etc/shadow-link").map(|r| r.0),
+        Some("etc/shadow")
+    );
     assert_eq!(fs.resolve("up/etc/shadow").map(|r| r.0), Some("etc/shadow"));
-    assert_eq!(fs.resolve("up/up/usr/lib/os-release").map(|r| r.0), Some("usr/lib/os-release"));
+    assert_eq!(
+        fs.resolve("up/up/usr/lib/os-release").map(|r| r.0),
+        Some("usr/lib/os-release")
+    );
     assert!(fs.resolve("loop1").is_none(), "a loop resolves to nothing");
 }
 
@@ -240,19 +258,39 @@ fn hard_links_resolve_within_the_image() {
             ("bin/c".to_string(), "binary-a".to_string()),
         ]
     );
-    assert_eq!(walked.fs.layer_of("bin/c"), Some(sha256(&layers[1]).as_str()));
-    let messages: Vec<&str> = walked.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("entry `bin/d`")
-        && m.contains("hard link to `bin/missing`")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("entry `bin/e`") && m.contains("climbs out")));
+    assert_eq!(
+        walked.fs.layer_of("bin/c"),
+        Some(sha256(&layers[1]).as_str())
+    );
+    let messages: Vec<&str> = walked
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("entry `bin/d`") && m.contains("hard link to `bin/missing`")),
+        "{messages:?}"
+    );
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("entry `bin/e`") && m.contains("climbs out")));
 }
 
 #[test]
 fn devices_and_fifos_are_ignored_and_hide_what_was_below() {
     let image = open(docker_save(
         &[
-            layer(&[E::File("dev/null", b"not a device"), E::File("run/pipe", b"x")]),
-            layer(&[E::Char("dev/null"), E::Fifo("run/pipe"), E::Fifo("run/other")]),
+            layer(&[
+                E::File("dev/null", b"not a device"),
+                E::File("run/pipe", b"x"),
+            ]),
+            layer(&[
+                E::Char("dev/null"),
+                E::Fifo("run/pipe"),
+                E::Fifo("run/other"),
+            ]),
         ],
         json!({}),
         None,
@@ -287,7 +325,10 @@ fn a_gzip_bomb_stops_at_the_ratio_limit() {
     let image = open_with(tar_of(&files), &limits).expect("metadata is fine");
     let err = walk_image(&image, &WalkOptions::default(), &[&all()]).expect_err("too big");
     assert_eq!(err.kind, ErrorKind::Limit);
-    assert!(err.to_string().contains("limit for the whole image"), "{err}");
+    assert!(
+        err.to_string().contains("limit for the whole image"),
+        "{err}"
+    );
 
     let limits = Limits {
         max_entry_size: 1 << 20,
@@ -297,7 +338,10 @@ fn a_gzip_bomb_stops_at_the_ratio_limit() {
     let err = walk_image(&image, &WalkOptions::default(), &[&all()]).expect_err("too big");
     assert_eq!(err.kind, ErrorKind::Limit);
     assert_eq!(err.entry.as_deref(), Some("bomb"));
-    assert!(err.to_string().starts_with("test.tar: layer sha256:"), "{err}");
+    assert!(
+        err.to_string().starts_with("test.tar: layer sha256:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -332,8 +376,8 @@ fn truncated_and_corrupt_layers_are_errors_naming_the_layer() {
         for (what, l) in [("truncated", cut), ("flipped", flipped)] {
             let files = oci_files(&[l], json!({}), None, false);
             let image = open(tar_of(&files));
-            let err = walk_image(&image, &WalkOptions::default(), &[&all()])
-                .expect_err("damaged layer");
+            let err =
+                walk_image(&image, &WalkOptions::default(), &[&all()]).expect_err("damaged layer");
             assert!(
                 matches!(err.kind, ErrorKind::Corrupt | ErrorKind::Digest),
                 "{comp:?} {what}: {err}"
@@ -363,7 +407,12 @@ fn digest_mismatches_are_errors() {
     assert!(err.to_string().contains("not to its diff id"), "{err}");
 
     // An OCI blob whose bytes do not hash to its name.
-    let mut files = oci_files(&[OciLayer::new(tar.clone(), Comp::Gzip)], json!({}), None, false);
+    let mut files = oci_files(
+        &[OciLayer::new(tar.clone(), Comp::Gzip)],
+        json!({}),
+        None,
+        false,
+    );
     let digest = sha256(&compress(&tar, Comp::Gzip));
     let path = format!("blobs/sha256/{}", digest.trim_start_matches("sha256:"));
     for f in &mut files {
@@ -374,7 +423,10 @@ fn digest_mismatches_are_errors() {
     }
     let image = open(tar_of(&files));
     let err = walk_image(&image, &WalkOptions::default(), &[&all()]).expect_err("mismatch");
-    assert!(matches!(err.kind, ErrorKind::Digest | ErrorKind::Corrupt), "{err}");
+    assert!(
+        matches!(err.kind, ErrorKind::Digest | ErrorKind::Corrupt),
+        "{err}"
+    );
 
     // A configuration that is not what its name says.
     let mut files = docker_save_files(&[tar], json!({}), None);
@@ -390,25 +442,35 @@ fn digest_mismatches_are_errors() {
 
 #[test]
 fn archives_that_are_not_images_say_so() {
-    let err = open_with(tar_of(&[("README".into(), b"hi".to_vec())]), &Limits::default())
-        .expect_err("not an image");
+    let err = open_with(
+        tar_of(&[("README".into(), b"hi".to_vec())]),
+        &Limits::default(),
+    )
+    .expect_err("not an image");
     assert_eq!(err.kind, ErrorKind::Format);
     assert!(err.to_string().contains("not a container image"), "{err}");
-    let err = open_with(b"garbage that is no tar".to_vec(), &Limits::default())
-        .expect_err("not a tar");
+    let err =
+        open_with(b"garbage that is no tar".to_vec(), &Limits::default()).expect_err("not a tar");
     assert_eq!(err.kind, ErrorKind::Format);
     let err = open_with(
         tar_of(&[("manifest.json".into(), b"{not json".to_vec())]),
         &Limits::default(),
     )
     .expect_err("bad manifest");
-    assert!(err.to_string().starts_with("test.tar: entry `manifest.json`: line 1"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("test.tar: entry `manifest.json`: line 1"),
+        "{err}"
+    );
 }
 
 #[test]
 fn files_over_the_size_limit_are_reported_not_read() {
     let image = open(docker_save(
-        &[layer(&[E::File("big", &[1u8; 4000]), E::File("small", b"s")])],
+        &[layer(&[
+            E::File("big", &[1u8; 4000]),
+            E::File("small", b"s"),
+        ])],
         json!({}),
         None,
     ));
@@ -420,7 +482,10 @@ fn files_over_the_size_limit_are_reported_not_read() {
     walk_image(&image, &options, &[&rec]).expect("walks");
     let seen = rec.seen();
     assert_eq!(seen.len(), 2);
-    assert!(seen[0].1.as_ref().is_err_and(|e| e.contains("over the 1000-byte limit")));
+    assert!(seen[0]
+        .1
+        .as_ref()
+        .is_err_and(|e| e.contains("over the 1000-byte limit")));
     assert_eq!(seen[1].1.as_deref(), Ok(b"s".as_slice()));
 }
 
@@ -453,20 +518,36 @@ fn the_runtime_profile_is_read_from_the_configuration() {
     assert!(r.cmd.is_empty());
     assert_eq!(
         r.healthcheck.as_deref(),
-        Some(["CMD-SHELL".to_string(), "curl -f http://localhost/".to_string()].as_slice())
+        Some(
+            [
+                "CMD-SHELL".to_string(),
+                "curl -f http://localhost/".to_string()
+            ]
+            .as_slice()
+        )
     );
 }
 
 #[test]
 fn the_file_system_view_records_modes_and_link_targets() {
     let image = open(docker_save(
-        &[layer(&[E::File("bin/tool", b"x"), E::Symlink("bin/alias", "tool")])],
+        &[layer(&[
+            E::File("bin/tool", b"x"),
+            E::Symlink("bin/alias", "tool"),
+        ])],
         json!({}),
         None,
     ));
     let walked = walk_image(&image, &WalkOptions::default(), &[]).expect("walks");
     let tool = walked.fs.get("bin/tool").expect("file");
-    assert!(matches!(tool.kind, NodeKind::File { layer: 0, size: 1, .. }));
+    assert!(matches!(
+        tool.kind,
+        NodeKind::File {
+            layer: 0,
+            size: 1,
+            ..
+        }
+    ));
     assert_eq!(tool.mode, 0o644);
     assert_eq!(
         walked.fs.get("bin/alias").map(|n| &n.kind),

@@ -471,7 +471,9 @@ fn sbom_of_an_image_names_the_image_and_each_component_layer() {
         let purl = product["purl"].as_str().expect("purl");
         assert!(
             purl.starts_with("pkg:oci/demo@sha256:")
-                && purl.ends_with("?arch=amd64&repository_url=registry.example.com%2Fproven%2Fdemo&tag=1.0"),
+                && purl.ends_with(
+                    "?arch=amd64&repository_url=registry.example.com%2Fproven%2Fdemo&tag=1.0"
+                ),
             "{purl}"
         );
         let components = bom["components"].as_array().expect("components");
@@ -516,7 +518,10 @@ fn config_and_ci_check_an_image_configuration() {
             "docker-secret-in-env"
         ]
     );
-    assert!(!text(&out.stdout).contains("example-only"), "the secret is masked");
+    assert!(
+        !text(&out.stdout).contains("example-only"),
+        "the secret is masked"
+    );
 
     let out = proven(&["ci", ".", "--image", &image, "--out", "ev"], &t.0);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));

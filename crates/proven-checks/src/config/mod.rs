@@ -19,7 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use proven_inventory::WalkedFile;
-use proven_model::{ContainerRuntime, Diagnostic, Finding, FindingKind, Location, Severity, Status};
+use proven_model::{
+    ContainerRuntime, Diagnostic, Finding, FindingKind, Location, Severity, Status,
+};
 use sha2::{Digest, Sha256};
 
 pub use rules::{rule, Rule, Target, RULES};

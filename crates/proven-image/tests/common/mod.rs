@@ -33,7 +33,11 @@ fn header(path: &str, ty: EntryType, size: u64, link: Option<&str>) -> Header {
     }
     h.set_entry_type(ty);
     h.set_size(size);
-    h.set_mode(if ty == EntryType::Directory { 0o755 } else { 0o644 });
+    h.set_mode(if ty == EntryType::Directory {
+        0o755
+    } else {
+        0o644
+    });
     h.set_mtime(0);
     h.set_cksum();
     h
@@ -110,7 +114,8 @@ pub fn tar_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
         h.set_entry_type(EntryType::Regular);
-        b.append_data(&mut h, path, data.as_slice()).expect("in memory");
+        b.append_data(&mut h, path, data.as_slice())
+            .expect("in memory");
     }
     b.into_inner().expect("in memory")
 }
@@ -275,7 +280,12 @@ impl<F: Fn(&str) -> bool + Sync> Recorder<F> {
     pub fn texts(&self) -> Vec<(String, String)> {
         self.seen()
             .into_iter()
-            .map(|(p, b)| (p, String::from_utf8_lossy(&b.unwrap_or_default()).into_owned()))
+            .map(|(p, b)| {
+                (
+                    p,
+                    String::from_utf8_lossy(&b.unwrap_or_default()).into_owned(),
+                )
+            })
             .collect()
     }
 }

@@ -32,6 +32,20 @@ pub struct Node {
     pub layer: usize,
 }
 
+impl Node {
+    /// Where a regular file's bytes are: (layer, offset, size).
+    pub fn bytes(&self) -> Option<(usize, u64, u64)> {
+        match self.kind {
+            NodeKind::File {
+                layer,
+                offset,
+                size,
+            } => Some((layer, offset, size)),
+            _ => None,
+        }
+    }
+}
+
 /// The image's filesystem after every layer, paths relative to the root with forward slashes.
 #[derive(Debug)]
 pub struct FileSystem {

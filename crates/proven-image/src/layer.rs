@@ -301,6 +301,10 @@ pub(crate) fn stream(
             ));
         }
     }
+    if compression == Compression::None && layer.digest.as_deref() == Some(layer.diff_id.as_str()) {
+        // A plain layer's blob is its tar stream: one hash checks both digests.
+        raw.get_mut().hasher = None;
+    }
     let diff = Digest::parse(&layer.diff_id)
         .map(|d| d.hasher())
         .ok_or_else(|| fail(ErrorKind::Format, "the diff id is not a digest".into()))?;

@@ -767,3 +767,42 @@ fn runtime(raw: RawRuntime) -> ContainerRuntime {
         labels: raw.labels.unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        let r = |s: &str| {
+            let r = Reference::parse(s);
+            (r.repository, r.tag)
+        };
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(r("debian:bookworm"), (s("debian"), s("bookworm")));
+        assert_eq!(
+            r("registry.example.com:5000/team/app"),
+            (s("registry.example.com:5000/team/app"), None)
+        );
+        assert_eq!(
+            r("registry.example.com:5000/team/app:1.2@sha256:abc"),
+            (s("registry.example.com:5000/team/app"), s("1.2"))
+        );
+        assert_eq!(r("latest"), (None, s("latest")));
+        assert_eq!(r("docker.io/library/x"), (s("docker.io/library/x"), None));
+    }
+
+    #[test]
+    fn digests() {
+        let hex = "a".repeat(64);
+        assert!(Digest::parse(&format!("sha256:{hex}")).is_some());
+        assert!(Digest::parse(&format!("sha256:{}", "A".repeat(64))).is_none());
+        assert!(Digest::parse(&format!("sha256:{hex}a")).is_none());
+        assert!(Digest::parse(&format!("md5:{hex}")).is_none());
+        assert!(Digest::parse("sha256:../../etc").is_none());
+        assert_eq!(
+            digest_of_path(&format!("blobs/sha256/{hex}")).map(|d| d.0),
+            Some(format!("sha256:{hex}"))
+        );
+    }
+}

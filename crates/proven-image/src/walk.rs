@@ -11,7 +11,7 @@ use proven_inventory::{Tree, Visitor, WalkOptions, WalkedFile};
 use proven_model::{Diagnostic, Inventory, Location};
 
 use crate::error::{ErrorKind, ImageError};
-use crate::fs::{FileSystem, NodeKind};
+use crate::fs::FileSystem;
 use crate::layer::{self, Compression, LayerScan, Totals};
 use crate::layout::Image;
 
@@ -95,12 +95,7 @@ pub fn walk_image(
     // Every wanted final file, by the layer holding its bytes and their offset.
     let mut wanted: BTreeMap<(usize, u64), Vec<(String, u64)>> = BTreeMap::new();
     for (path, node) in fs.iter() {
-        let NodeKind::File {
-            layer,
-            offset,
-            size,
-        } = node.kind
-        else {
+        let Some((layer, offset, size)) = node.bytes() else {
             continue;
         };
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -381,15 +376,7 @@ struct ImageTree<'a> {
 
 impl Tree for ImageTree<'_> {
     fn read(&self, rel: &str, max: u64) -> Option<Vec<u8>> {
-        let (_, node) = self.fs.resolve(rel)?;
-        let NodeKind::File {
-            layer,
-            offset,
-            size,
-        } = node.kind
-        else {
-            return None;
-        };
+        let (layer, offset, size) = self.fs.resolve(rel)?.1.bytes()?;
         if size > max {
             return None;
         }

@@ -239,3 +239,74 @@ fn fingerprints_ignore_line_numbers() {
     assert_eq!(a, b);
     assert_ne!(la, lb);
 }
+
+fn image_findings(runtime: &proven_model::ContainerRuntime) -> Vec<(String, String, String)> {
+    let scanner = ConfigScanner::new();
+    let sink = Sink::default();
+    scanner.check_image("app.tar", runtime, &sink);
+    sink.into_parts()
+        .0
+        .into_iter()
+        .map(|f| {
+            let what = f.evidence.get("matched").cloned().unwrap_or_default();
+            (f.code, f.location.to_string(), what)
+        })
+        .collect()
+}
+
+#[test]
+fn image_configurations_are_checked_by_the_dockerfile_rules_of_the_same_meaning() {
+    use proven_model::ContainerRuntime;
+    let root = ContainerRuntime {
+        user: Some(String::new()),
+        exposed_ports: vec!["22/tcp".into(), "8080/tcp".into()],
+        env: vec![
+            ("PATH".into(), "/usr/bin".into()),
+            ("DB_PASSWORD".into(), "hunter2hunter2".into()),
+            ("NODE_TLS_REJECT_UNAUTHORIZED".into(), "0".into()),
+        ],
+        ..ContainerRuntime::default()
+    };
+    let found = image_findings(&root);
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, l, _)| (c.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("docker-expose-ssh", "app.tar:config"),
+            ("docker-no-healthcheck", "app.tar:config"),
+            ("docker-runs-as-root", "app.tar:config"),
+            ("docker-secret-in-env", "app.tar:config"),
+            ("docker-tls-verification-disabled", "app.tar:config"),
+        ]
+    );
+    // The secret is masked in the evidence.
+    let secret = &found[3].2;
+    assert!(secret.starts_with("ENV DB_PASSWORD=") && !secret.contains("hunter2hunter2"));
+
+    for user in ["root", "0", "0:0", "root:staff"] {
+        let r = ContainerRuntime {
+            user: Some(user.into()),
+            healthcheck: Some(vec!["NONE".into()]),
+            ..ContainerRuntime::default()
+        };
+        assert_eq!(
+            image_findings(&r),
+            [(
+                "docker-runs-as-root".to_string(),
+                "app.tar:config".to_string(),
+                format!("the image configuration's User is `{user}`")
+            )]
+        );
+    }
+    let good = ContainerRuntime {
+        user: Some("1000:1000".into()),
+        exposed_ports: vec!["8080/tcp".into()],
+        env: vec![("API_TOKEN_FILE".into(), "/run/secrets/token".into())],
+        healthcheck: Some(vec!["CMD".into(), "/bin/health".into()]),
+        ..ContainerRuntime::default()
+    };
+    assert!(image_findings(&good).is_empty());
+}

@@ -20,8 +20,8 @@ pub use parsers::{
     PARSERS,
 };
 pub use walk::{
-    inventory_file, inventory_file_as, inventory_tree, walk, InventoryVisitor, Visitor,
-    WalkOptions, WalkedFile,
+    inventory_file, inventory_file_as, inventory_tree, walk, DiskTree, InventoryVisitor, Tree,
+    Visitor, WalkOptions, WalkedFile,
 };
 
 /// Parses bytes as the named format, the way the walk does, and merges the result. For fuzz targets

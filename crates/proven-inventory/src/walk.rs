@@ -1,6 +1,6 @@
 //! The tree walk: one parallel, .gitignore-aware pass that hands each recognised file to its parser.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::overrides::{Override, OverrideBuilder};
@@ -55,10 +55,36 @@ impl Default for WalkOptions {
 pub struct WalkedFile<'a> {
     /// Path relative to the walk root, forward slashes.
     pub rel: &'a str,
-    /// Path on disk.
-    pub path: &'a Path,
+    /// Size in bytes, as the tree records it (also when the bytes were not read).
+    pub size: u64,
     /// The bytes; `Err` says why they were not read (over the size limit, unreadable).
     pub bytes: Result<&'a [u8], &'a str>,
+    /// The tree the file is in, for companion files (`go.sum` beside `go.mod`).
+    pub tree: &'a dyn Tree,
+}
+
+/// Where walked files live: a folder on disk, or the filesystem of a container image.
+pub trait Tree: Sync + std::fmt::Debug {
+    /// The regular file at `rel` (relative to the root, forward slashes), if it is there and no
+    /// larger than `max` bytes. Never reads outside the root's own files.
+    fn read(&self, rel: &str, max: u64) -> Option<Vec<u8>>;
+}
+
+/// A folder on disk as a [`Tree`].
+#[derive(Debug)]
+pub struct DiskTree<'a> {
+    pub root: &'a Path,
+}
+
+impl Tree for DiskTree<'_> {
+    fn read(&self, rel: &str, max: u64) -> Option<Vec<u8>> {
+        let path = self.root.join(rel);
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > max {
+            return None;
+        }
+        std::fs::read(path).ok()
+    }
 }
 
 /// Something that looks at files during the one walk of a tree: the inventory, each scanner.
@@ -155,8 +181,9 @@ fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
     };
     let file = WalkedFile {
         rel: &rel,
-        path,
+        size,
         bytes: read.as_deref().map_err(String::as_str),
+        tree: &DiskTree { root },
     };
     for v in wanting {
         v.visit(&file);
@@ -182,26 +209,21 @@ impl Visitor for InventoryVisitor {
         };
         let result = match file.bytes {
             Ok(bytes) => {
-                let dir: PathBuf = file
-                    .path
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
-                let size = bytes.len() as u64;
-                let sibling = move |name: &str| -> Option<String> {
-                    let p = dir.join(name);
-                    let meta = std::fs::metadata(&p).ok()?;
-                    if !meta.is_file() || meta.len() > size.max(64 << 20) {
-                        return None;
-                    }
-                    std::fs::read_to_string(p).ok()
+                let dir = file.rel.rsplit_once('/').map(|(d, _)| d);
+                let max = (bytes.len() as u64).max(64 << 20);
+                let sibling = |name: &str| -> Option<String> {
+                    let rel = match dir {
+                        Some(d) => format!("{d}/{name}"),
+                        None => name.to_string(),
+                    };
+                    String::from_utf8(file.tree.read(&rel, max)?).ok()
                 };
                 parse_file(parser, file.rel.to_string(), bytes, &sibling)
             }
             Err(why) => FileResult {
                 path: file.rel.to_string(),
                 parser,
-                size: std::fs::metadata(file.path).map(|m| m.len()).unwrap_or(0),
+                size: file.size,
                 hashes: Vec::new(),
                 diagnostics: Vec::new(),
                 incomplete: None,

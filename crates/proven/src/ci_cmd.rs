@@ -35,7 +35,26 @@ impl Stages {
 
 pub fn run(args: &CiArgs) -> Result<Code> {
     let started = now();
-    let root = &args.path;
+    let (root, image) = match &args.image {
+        Some(path) => (
+            args.path.clone(),
+            Some(
+                crate::sbom_cmd::image_at(path)?
+                    .with_context(|| format!("{} is not a container image", path.display()))?,
+            ),
+        ),
+        None => match crate::sbom_cmd::image_at(&args.path)? {
+            Some(image) => (
+                args.path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                Some(image),
+            ),
+            None => (args.path.clone(), None),
+        },
+    };
+    let root = &root;
     if !root.is_dir() {
         bail!(
             "{} is not a folder; `proven ci` scans a project folder",
@@ -67,10 +86,24 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     let configs = ConfigScanner::new();
     let (secret_run, config_run) = (ScannerRun::new(&secrets), ScannerRun::new(&configs));
     let inventory_visitor = InventoryVisitor::default();
-    let walk_problems = stages.time("walk", || {
-        proven_inventory::walk(root, &walk, &[&inventory_visitor, &secret_run, &config_run])
-    });
-    let inventory = inventory_visitor.finish(walk_problems);
+    let visitors: [&dyn proven_inventory::Visitor; 3] =
+        [&inventory_visitor, &secret_run, &config_run];
+    let walked = stages.time("walk", || -> Result<_> {
+        Ok(match &image {
+            Some(image) => {
+                let walked = proven_image::walk_image(image, &walk, &visitors)
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                configs.check_image(&image.archive, &image.runtime, &config_run.sink);
+                (walked.diagnostics.clone(), Some(walked))
+            }
+            None => (proven_inventory::walk(root, &walk, &visitors), None),
+        })
+    })?;
+    let (walk_problems, image_walk) = walked;
+    let mut inventory = inventory_visitor.finish(walk_problems);
+    if let Some(w) = &image_walk {
+        w.annotate(&mut inventory);
+    }
     configs.finish(&config_run.sink);
     let scanned = [secret_run.sink.into_parts(), config_run.sink.into_parts()];
     stages.time("sbom", || -> Result<()> {
@@ -79,7 +112,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             "application/json",
             serde_json::to_vec_pretty(&inventory)?,
         );
-        let meta = crate::sbom_cmd::sbom_meta(root, &inventory, &config, None);
+        let mut meta = crate::sbom_cmd::sbom_meta(root, &inventory, &config, None);
+        if let Some(image) = &image {
+            meta.product = Some(crate::sbom_cmd::image_product(image, &config));
+        }
         let cdx = proven_sbom::write(proven_sbom::Format::CycloneDx16, &inventory, &meta);
         evidence.add(
             "sbom.cdx.json",
@@ -180,6 +216,7 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             parameters: serde_json::json!({
                 "command": "proven ci",
                 "path": args.path.display().to_string(),
+                "image": image.as_ref().map(|i| i.archive.clone()),
                 "config": config_name,
                 "sarif": args.sarif.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             }),

@@ -130,9 +130,14 @@ pub struct KeyGenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct CiArgs {
-    /// The project folder.
+    /// The project folder, or a container image (docker save archive, OCI layout folder or
+    /// tarball) to scan instead of a folder; proven.toml is then looked up beside the image.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Scan this container image (docker save archive, OCI layout) instead of the folder; the
+    /// folder still gives proven.toml and the build's provenance.
+    #[arg(long, value_name = "FILE")]
+    pub image: Option<PathBuf>,
     /// Configuration file (default: proven.toml in the project folder, if present).
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,

@@ -17,7 +17,13 @@ pub fn run(args: &ConfigArgs) -> Result<Code> {
         .with_context(|| format!("cannot read {}", args.path.display()))?;
     let scanner = ConfigScanner::new();
     let run = ScannerRun::new(&scanner);
-    let mut problems = if meta.is_dir() || meta.is_file() {
+    let image = crate::sbom_cmd::image_at(&args.path)?;
+    let mut problems = if let Some(image) = &image {
+        let walked = proven_image::walk_image(image, &args.walk.options(&[], false), &[&run])
+            .map_err(|e| anyhow::anyhow!(e))?;
+        scanner.check_image(&image.archive, &image.runtime, &run.sink);
+        walked.diagnostics
+    } else if meta.is_dir() || meta.is_file() {
         proven_inventory::walk(&args.path, &args.walk.options(&[], false), &[&run])
     } else {
         bail!("{} is neither a folder nor a file", args.path.display());

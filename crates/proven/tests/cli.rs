@@ -450,3 +450,94 @@ fn ci_fails_on_a_leaked_tier_a_secret_and_never_prints_it() {
     }
     assert!(!text(&out.stdout).contains(&token));
 }
+
+fn image_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../proven-image/tests/fixtures/images")
+        .join(name)
+}
+
+#[test]
+fn sbom_of_an_image_names_the_image_and_each_component_layer() {
+    let t = Tree::new("image-sbom");
+    for name in ["docker-save.tar", "oci-layout", "oci.tar"] {
+        let image = image_fixture(name);
+        let out = proven(&["sbom", &image.display().to_string()], &t.0);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        let bom: serde_json::Value = serde_json::from_slice(&out.stdout).expect("CycloneDX");
+        let product = &bom["metadata"]["component"];
+        assert_eq!(product["type"], "container");
+        assert_eq!(product["name"], "registry.example.com/proven/demo");
+        let purl = product["purl"].as_str().expect("purl");
+        assert!(
+            purl.starts_with("pkg:oci/demo@sha256:")
+                && purl.ends_with(
+                    "?arch=amd64&repository_url=registry.example.com%2Fproven%2Fdemo&tag=1.0"
+                ),
+            "{purl}"
+        );
+        let components = bom["components"].as_array().expect("components");
+        assert_eq!(components.len(), 6, "{name}");
+        for c in components {
+            let layer = c["properties"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == "proven:layer"))
+                .map(|p| p["value"].clone());
+            // app/Cargo.lock is in the top layer (see the fixtures' README).
+            assert_eq!(
+                layer,
+                Some(serde_json::json!(
+                    "sha256:231a65146fed1b4d04b859de19f3d878420369dd0044dd93699be33caa4538ec"
+                )),
+                "{name}: {c}"
+            );
+        }
+    }
+}
+
+#[test]
+fn config_and_ci_check_an_image_configuration() {
+    let t = Tree::new("image-ci");
+    let image = image_fixture("oci.tar").display().to_string();
+    let out = proven(&["config", &image, "-f", "json"], &t.0);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let at_config: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["location"]["path"] == format!("{image}:config"))
+        .map(|f| f["code"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        at_config,
+        [
+            "docker-expose-ssh",
+            "docker-no-healthcheck",
+            "docker-runs-as-root",
+            "docker-secret-in-env"
+        ]
+    );
+    assert!(
+        !text(&out.stdout).contains("example-only"),
+        "the secret is masked"
+    );
+
+    let out = proven(&["ci", ".", "--image", &image, "--out", "ev"], &t.0);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("6 components from 1 manifests"), "{stdout}");
+    let sarif = std::fs::read_to_string(t.0.join("ev/findings.sarif")).expect("sarif");
+    assert!(sarif.contains("docker-runs-as-root") && sarif.contains(":config"));
+    let bom: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.0.join("ev/sbom.cdx.json")).expect("sbom"))
+            .expect("json");
+    assert_eq!(bom["metadata"]["component"]["type"], "container");
+
+    let out = proven(&["sbom", "not-an-image.tar"], &t.0);
+    assert_eq!(out.status.code(), Some(2));
+    t.file("fake.tar", &"x".repeat(600));
+    let out = proven(&["ci", ".", "--image", "fake.tar"], &t.0);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("fake.tar is not a container image"));
+}

@@ -458,8 +458,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
             "SHELL" => pipefail = ins.args.contains("pipefail"),
             "EXPOSE" => {
                 for w in shell_words(&expand(&ins.args, &vars)) {
-                    let port = w.split('/').next().unwrap_or("");
-                    if port == "22" {
+                    if is_ssh_port(&w) {
                         out.hit(
                             "docker-expose-ssh",
                             line,
@@ -569,8 +568,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
             "the final stage has no USER instruction, so it runs as root".into(),
         ),
         Some((line, user)) => {
-            let name = user.split(':').next().unwrap_or("");
-            if name == "root" || name == "0" {
+            if is_root_user(user) {
                 out.hit(
                     "docker-runs-as-root",
                     *line,
@@ -592,7 +590,20 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
     }
 }
 
-fn check_env(out: &mut Emitter<'_>, line: u32, key: &str, value: &str, raw: &str) {
+/// Whether a USER value (`name`, `uid`, `name:group`) is root.
+pub(super) fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or("").trim();
+    name == "root" || name == "0"
+}
+
+/// Whether an exposed port (`22`, `22/tcp`) is SSH's.
+pub(super) fn is_ssh_port(port: &str) -> bool {
+    port.split('/').next() == Some("22")
+}
+
+/// The rules on one environment variable: TLS verification turned off, a credential in the value.
+/// `raw` is the value as written, before expansion.
+pub(super) fn check_env(out: &mut Emitter<'_>, line: u32, key: &str, value: &str, raw: &str) {
     let k = key.to_ascii_uppercase();
     let v = value.to_ascii_lowercase();
     let tls_off = match k.as_str() {

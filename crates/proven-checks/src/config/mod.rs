@@ -7,6 +7,7 @@
 
 mod compose;
 mod dockerfile;
+mod image;
 mod kubernetes;
 mod node;
 mod rules;
@@ -18,7 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use proven_inventory::WalkedFile;
-use proven_model::{Diagnostic, Finding, FindingKind, Location, Severity, Status};
+use proven_model::{
+    ContainerRuntime, Diagnostic, Finding, FindingKind, Location, Severity, Status,
+};
 use sha2::{Digest, Sha256};
 
 pub use rules::{rule, Rule, Target, RULES};
@@ -148,6 +151,12 @@ impl ConfigScanner {
         out.flush(sink);
     }
 
+    /// Checks the runtime profile of a container image (user, ports, environment, health check)
+    /// with the Dockerfile rules of the same meaning; findings are at `<image>:config`.
+    pub fn check_image(&self, image: &str, runtime: &ContainerRuntime, sink: &Sink) {
+        image::check(image, runtime, sink);
+    }
+
     /// Runs the checks that need every file: Terraform modules and Kubernetes namespaces.
     pub fn finish(&self, sink: &Sink) {
         let modules = std::mem::take(&mut *lock(&self.terraform));
@@ -234,6 +243,8 @@ struct Emitter<'a> {
     hits: Vec<Hit>,
     /// Last line of the object being checked, when the format knows it.
     scope_end: u32,
+    /// Findings name the whole input, no line (an image's configuration).
+    whole_file: bool,
 }
 
 impl<'a> Emitter<'a> {
@@ -243,6 +254,15 @@ impl<'a> Emitter<'a> {
             directives,
             hits: Vec::new(),
             scope_end: 0,
+            whole_file: false,
+        }
+    }
+
+    /// An emitter for an input without lines or suppression comments.
+    fn whole_file(path: &'a str) -> Self {
+        Emitter {
+            whole_file: true,
+            ..Emitter::new(path, &[])
         }
     }
 
@@ -288,7 +308,11 @@ impl<'a> Emitter<'a> {
                 Some(reason) => Status::Suppressed { reason },
                 None => Status::Open,
             };
-            sink.finding(finding(self.path, h.rule, h.line, &h.key, h.detail, status));
+            let mut f = finding(self.path, h.rule, h.line, &h.key, h.detail, status);
+            if self.whole_file {
+                f.location = Location::file(self.path);
+            }
+            sink.finding(f);
         }
     }
 }

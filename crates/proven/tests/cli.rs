@@ -321,13 +321,13 @@ fn osv_source(t: &Tree) -> PathBuf {
     t.0.join("osv")
 }
 
-#[test]
-fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
-    let t = Tree::new("ci-vuln");
+/// A project `app/` with itoa 1.0.11 and a vulnerability database `db/` in which it is vulnerable
+/// (RUSTSEC-2099-0001 = CVE-2099-0001, CVSS 9.8).
+fn vulnerable_project(name: &str) -> (Tree, String) {
+    let t = Tree::new(name);
     t.file("app/Cargo.lock", LOCK);
     let source = osv_source(&t);
-    let db = t.0.join("db");
-    let db_arg = db.display().to_string();
+    let db_arg = t.0.join("db").display().to_string();
     let up = proven(
         &[
             "db",
@@ -349,6 +349,20 @@ fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
         text(&up.stdout),
         text(&up.stderr)
     );
+    (t, db_arg)
+}
+
+/// `proven ci app` against the project's database, evidence in `ev/`.
+fn ci_app(t: &Tree, db_arg: &str) -> Output {
+    proven(
+        &["ci", "app", "--out", "ev", "--offline", "--db", db_arg],
+        &t.0,
+    )
+}
+
+#[test]
+fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
+    let (t, db_arg) = vulnerable_project("ci-vuln");
 
     let scan = proven(
         &[
@@ -380,12 +394,7 @@ fn ci_gate_on_a_vulnerable_dependency_waived_and_expired() {
         text(&scan.stdout)
     );
 
-    let ci = |t: &Tree| {
-        proven(
-            &["ci", "app", "--out", "ev", "--offline", "--db", &db_arg],
-            &t.0,
-        )
-    };
+    let ci = |t: &Tree| ci_app(t, &db_arg);
     let out = ci(&t);
     assert_eq!(
         out.status.code(),
@@ -449,4 +458,169 @@ fn ci_fails_on_a_leaked_tier_a_secret_and_never_prints_it() {
         assert!(!body.contains(&token), "{f} must not contain the secret");
     }
     assert!(!text(&out.stdout).contains(&token));
+}
+
+const OPENVEX_NOT_AFFECTED: &str = r#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://acme.example/vex/1",
+  "author": "Acme Product Security",
+  "timestamp": "2099-01-02T00:00:00Z",
+  "version": 1,
+  "statements": [{
+    "vulnerability": { "name": "RUSTSEC-2099-0001" },
+    "products": [{ "@id": "pkg:cargo/itoa@1.0.11" }],
+    "status": "not_affected",
+    "justification": "vulnerable_code_not_in_execute_path",
+    "impact_statement": "itoa only formats integers we produce ourselves."
+  }]
+}"#;
+
+const CSAF_NOT_AFFECTED: &str = r#"{
+  "document": {
+    "category": "csaf_vex", "csaf_version": "2.0",
+    "publisher": { "category": "vendor", "name": "Acme", "namespace": "https://acme.example" },
+    "title": "Acme VEX",
+    "tracking": { "id": "ACME-1", "status": "final", "version": "1",
+      "initial_release_date": "2099-01-02T00:00:00Z", "current_release_date": "2099-01-02T00:00:00Z",
+      "revision_history": [{ "date": "2099-01-02T00:00:00Z", "number": "1", "summary": "Initial." }] }
+  },
+  "product_tree": { "full_product_names": [
+    { "name": "itoa", "product_id": "ITOA", "product_identification_helper": { "purl": "pkg:cargo/itoa" } }
+  ] },
+  "vulnerabilities": [{
+    "cve": "CVE-2099-0001",
+    "product_status": { "known_not_affected": ["ITOA"] },
+    "flags": [{ "label": "vulnerable_code_not_present", "product_ids": ["ITOA"] }]
+  }]
+}"#;
+
+fn cyclonedx_vex(state: &str) -> String {
+    format!(
+        r#"{{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+  "components": [{{ "type": "library", "bom-ref": "itoa", "name": "itoa", "version": "1.0.11", "purl": "pkg:cargo/itoa@1.0.11" }}],
+  "vulnerabilities": [{{ "id": "CVE-2099-0001", "analysis": {{ "state": "{state}", "justification": "code_not_reachable" }},
+    "affects": [{{ "ref": "itoa" }}] }}]}}"#
+    )
+}
+
+#[test]
+fn ci_applies_openvex_csaf_and_cyclonedx_vex_before_the_gate() {
+    let (t, db_arg) = vulnerable_project("ci-vex");
+    let out = ci_app(&t, &db_arg);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "vulnerable → 1: {}",
+        text(&out.stdout)
+    );
+
+    let with_vex = |file: &str, body: &str| {
+        t.file(&format!("app/vex/{file}"), body).file(
+            "app/proven.toml",
+            &format!("[vex]\nfiles = [\"vex/{file}\"]\n"),
+        );
+        ci_app(&t, &db_arg)
+    };
+    let out = with_vex("itoa.openvex.json", OPENVEX_NOT_AFFECTED);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "OpenVEX not_affected → 0: {stdout}"
+    );
+    assert!(
+        stdout.contains("vex: CVE-2099-0001 in pkg:cargo/itoa@1.0.11: VEX not_affected (vulnerable_code_not_in_execute_path) per"),
+        "{stdout}"
+    );
+    let read = |f: &str| std::fs::read_to_string(t.0.join("ev").join(f)).expect("evidence file");
+    let json = |f: &str| -> serde_json::Value { serde_json::from_str(&read(f)).expect("json") };
+    let openvex = json("vex.openvex.json");
+    assert_eq!(openvex["statements"][0]["status"], "not_affected");
+    assert_eq!(
+        openvex["statements"][0]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    assert!(openvex["statements"][0]["impact_statement"]
+        .as_str()
+        .is_some_and(|s| s.contains("integers we produce")));
+    let cdx = json("vex.cdx.json");
+    assert_eq!(
+        cdx["vulnerabilities"][0]["analysis"]["state"],
+        "not_affected"
+    );
+    assert_eq!(
+        cdx["vulnerabilities"][0]["analysis"]["justification"],
+        "code_not_reachable"
+    );
+    let csaf = json("vex.csaf.json");
+    assert_eq!(
+        csaf["vulnerabilities"][0]["product_status"]["known_not_affected"][0],
+        "CSAFPID-0001"
+    );
+    let sarif = json("findings.sarif");
+    let suppression = &sarif["runs"][0]["results"][0]["suppressions"][0];
+    assert!(
+        suppression["justification"]
+            .as_str()
+            .is_some_and(|j| j.contains("not_affected") && j.contains("itoa.openvex.json")),
+        "{suppression}"
+    );
+    let policy = json("policy.json");
+    assert_eq!(policy["vex"][0]["status"], "not_affected");
+    assert_eq!(
+        policy["vex"][0]["matched"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(read("report.html").contains("VEX not_affected (vulnerable_code_not_in_execute_path)"));
+
+    let out = with_vex("itoa.csaf.json", CSAF_NOT_AFFECTED);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "CSAF known_not_affected → 0: {}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stdout).contains("VEX not_affected (vulnerable_code_not_present)"));
+
+    let out = with_vex("itoa.cdx.json", &cyclonedx_vex("not_affected"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "CycloneDX not_affected → 0: {}",
+        text(&out.stdout)
+    );
+
+    let out = with_vex("itoa.cdx.json", &cyclonedx_vex("exploitable"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "CycloneDX exploitable → 1: {}",
+        text(&out.stdout)
+    );
+    assert_eq!(json("policy.json")["vex"][0]["status"], "affected");
+
+    let out = with_vex(
+        "broken.openvex.json",
+        "{\n  \"@context\": \"https://openvex.dev/ns/v0.2.0\",\n  \"statements\": [\n",
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "still failing on the vulnerability: {stdout}"
+    );
+    assert!(stdout.contains("broken.openvex.json:4:"), "{stdout}");
+    // With the vulnerability settled by a readable file, the broken one makes the run incomplete.
+    t.file("app/vex/itoa.openvex.json", OPENVEX_NOT_AFFECTED)
+        .file(
+            "app/proven.toml",
+            "[vex]\nfiles = [\"vex/itoa.openvex.json\", \"vex/broken.openvex.json\"]\n",
+        );
+    let out = ci_app(&t, &db_arg);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "broken VEX file → 3: {stdout}");
+    assert!(
+        stdout.contains("INCOMPLETE") && stdout.contains("broken.openvex.json:4:"),
+        "{stdout}"
+    );
 }

@@ -288,9 +288,7 @@ pub fn cyclonedx(
     let vulns: Vec<Value> = statements
         .iter()
         .map(|s| {
-            let f = findings
-                .iter()
-                .find(|f| f.code == s.vulnerability && f.component.as_deref() == Some(&s.product));
+            let f = finding_of(findings, s);
             let reference = match sbom_serial {
                 Some(serial) => format!("{}/1#{}", serial.replacen("urn:uuid:", "urn:cdx:", 1), s.product),
                 None => s.product.clone(),
@@ -475,8 +473,15 @@ pub struct Publisher {
 }
 
 /// CSAF 2.0 in the VEX profile (`csaf_vex`): a product tree of the affected components and, per
-/// vulnerability, the product status with the impact or action statement the profile requires.
-pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timestamp: i64) -> Value {
+/// vulnerability, the product status with the impact or action statement the profile requires,
+/// and the CVSS v3 score of each finding that has one (CSAF 2.0 knows no CVSS v4).
+pub fn csaf(
+    findings: &[Finding],
+    statements: &[Statement],
+    publisher: &Publisher,
+    title: &str,
+    timestamp: i64,
+) -> Value {
     let mut products: Vec<&str> = statements.iter().map(|s| s.product.as_str()).collect();
     products.sort_unstable();
     products.dedup();
@@ -521,7 +526,15 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
                     status.insert(key.into(), json!(ids));
                 }
             }
-            let mut v = json!({ "product_status": status });
+            // The VEX profile wants notes on every vulnerability: the advisory's summary.
+            let summary = list
+                .iter()
+                .find_map(|s| finding_of(findings, s))
+                .map_or_else(|| id.to_string(), |f| f.title.clone());
+            let mut v = json!({
+                "notes": [{ "category": "summary", "title": "Summary", "text": summary }],
+                "product_status": status,
+            });
             let cve = std::iter::once(*id)
                 .chain(list[0].aliases.iter().map(String::as_str))
                 .find(|a| is_cve(a));
@@ -572,6 +585,29 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
             if !threats.is_empty() {
                 v["threats"] = Value::Array(threats);
             }
+            let scores: Vec<Value> = list
+                .iter()
+                .filter_map(|s| {
+                    let f = finding_of(findings, s)?;
+                    let vector = f.severity.vector.as_deref()?;
+                    let version = ["3.0", "3.1"]
+                        .into_iter()
+                        .find(|v| vector.starts_with(&format!("CVSS:{v}/")))?;
+                    let score = f.severity.score?;
+                    Some(json!({
+                        "products": [pid(&s.product)],
+                        "cvss_v3": {
+                            "version": version,
+                            "vectorString": vector,
+                            "baseScore": score,
+                            "baseSeverity": cvss3_rating(score),
+                        },
+                    }))
+                })
+                .collect();
+            if !scores.is_empty() {
+                v["scores"] = Value::Array(scores);
+            }
             v
         })
         .collect();
@@ -581,10 +617,11 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
         .collect();
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let date = rfc3339(timestamp);
-    json!({
+    sort_keys(json!({
         "document": {
             "category": "csaf_vex",
             "csaf_version": "2.0",
+            "lang": "en",
             "publisher": { "category": "vendor", "name": publisher.name, "namespace": publisher.namespace },
             "title": title,
             "tracking": {
@@ -599,7 +636,44 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
         },
         "product_tree": { "full_product_names": full_product_names },
         "vulnerabilities": vulnerabilities,
-    })
+    }))
+}
+
+/// The same value with every object's keys in alphabetical order, as CSAF's optional test 6.2.13
+/// asks (our other documents keep the order of their specifications' examples).
+fn sort_keys(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+/// The finding a statement was made from.
+fn finding_of<'a>(findings: &'a [Finding], s: &Statement) -> Option<&'a Finding> {
+    findings
+        .iter()
+        .find(|f| f.code == s.vulnerability && f.component.as_deref() == Some(&s.product))
+}
+
+/// The CVSS v3 qualitative rating of a base score.
+fn cvss3_rating(score: f64) -> &'static str {
+    match score {
+        s if s >= 9.0 => "CRITICAL",
+        s if s >= 7.0 => "HIGH",
+        s if s >= 4.0 => "MEDIUM",
+        s if s > 0.0 => "LOW",
+        _ => "NONE",
+    }
 }
 
 fn is_cve(id: &str) -> bool {
@@ -641,7 +715,7 @@ mod csaf_tests {
             name: "Acme".into(),
             namespace: "https://acme.example".into(),
         };
-        let doc = csaf(&st, &p, "Acme router VEX", 0);
+        let doc = csaf(&[], &st, &p, "Acme router VEX", 0);
         let v = &doc["vulnerabilities"][0];
         assert_eq!(v["cve"], "CVE-2024-0001");
         assert_eq!(v["ids"][0]["text"], "GHSA-aaaa-bbbb-cccc");

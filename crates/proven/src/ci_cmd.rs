@@ -384,7 +384,13 @@ fn write_reports(evidence: &mut Evidence, r: &Results<'_>) -> Result<()> {
     evidence.add(
         "vex.csaf.json",
         "application/json",
-        json(&vex::csaf(&statements, &publisher, &title, timestamp))?,
+        json(&vex::csaf(
+            findings,
+            &statements,
+            &publisher,
+            &title,
+            timestamp,
+        ))?,
     );
     let facts = compliance::Facts {
         config,

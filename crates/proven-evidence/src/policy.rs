@@ -260,11 +260,11 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proven_model::{Location, Severity};
 
-    fn vuln(code: &str, level: SeverityLevel) -> Finding {
+    pub(crate) fn vuln(code: &str, level: SeverityLevel) -> Finding {
         Finding {
             kind: FindingKind::Vulnerability,
             code: code.into(),

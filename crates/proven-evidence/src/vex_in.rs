@@ -31,6 +31,7 @@ use proven_model::{Finding, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::config::ConfigError;
 use crate::policy::purl_matches;
 use crate::vex::{Justification, Statement, VexStatus};
 
@@ -52,23 +53,9 @@ pub struct VexInput {
     pub warnings: Vec<String>,
 }
 
-/// A VEX file that could not be used at all.
-#[derive(Debug, thiserror::Error)]
-pub enum VexError {
-    #[error("cannot read VEX file {path}: {source}")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}:{column}: {message}")]
-    Invalid {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-}
+/// A VEX file that could not be used at all: unreadable, or not JSON of a VEX format (the same
+/// error as a configuration file's).
+pub type VexError = ConfigError;
 
 /// What became of one statement that decided at least one finding; serialised in `policy.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -92,7 +79,7 @@ pub fn read_files(files: &[PathBuf], base: &Path) -> (VexInput, Vec<VexError>) {
         let path = base.join(file);
         let name = path.display().to_string();
         let read = std::fs::read_to_string(&path)
-            .map_err(|source| VexError::Read {
+            .map_err(|source| ConfigError::Read {
                 path: name.clone(),
                 source,
             })
@@ -120,7 +107,7 @@ struct Probe {
 
 /// Parses one VEX document; `name` is used in errors and recorded as the source.
 pub fn parse(text: &str, name: &str) -> Result<VexInput, VexError> {
-    let invalid = |line: usize, column: usize, message: String| VexError::Invalid {
+    let invalid = |line: usize, column: usize, message: String| ConfigError::Invalid {
         path: name.to_string(),
         line,
         column,
@@ -155,10 +142,10 @@ pub fn parse(text: &str, name: &str) -> Result<VexInput, VexError> {
         let doc: cyclonedx::Doc =
             serde_json::from_str(text).map_err(|e| json_error(e, "a CycloneDX VEX document"))?;
         if !["1.4", "1.5", "1.6", "1.7"].contains(&doc.spec_version.as_str()) {
-            let (line, column) = position(text, "\"specVersion\"");
-            return Err(invalid(
-                line,
-                column,
+            return Err(ConfigError::at(
+                name,
+                text,
+                text.find("\"specVersion\"").unwrap_or(0),
                 format!(
                     "CycloneDX specVersion {} is not supported; expected 1.4 to 1.7",
                     doc.spec_version
@@ -174,10 +161,10 @@ pub fn parse(text: &str, name: &str) -> Result<VexInput, VexError> {
         let doc: csaf::Doc =
             serde_json::from_str(text).map_err(|e| json_error(e, "a CSAF 2.0 document"))?;
         if doc.document.csaf_version != "2.0" {
-            let (line, column) = position(text, "\"csaf_version\"");
-            return Err(invalid(
-                line,
-                column,
+            return Err(ConfigError::at(
+                name,
+                text,
+                text.find("\"csaf_version\"").unwrap_or(0),
                 format!(
                     "CSAF version {} is not supported; expected 2.0",
                     doc.document.csaf_version
@@ -195,15 +182,6 @@ pub fn parse(text: &str, name: &str) -> Result<VexInput, VexError> {
         ));
     }
     Ok(out.out)
-}
-
-/// Line and column (1-based) of the first occurrence of `needle`, else 1:1.
-fn position(text: &str, needle: &str) -> (usize, usize) {
-    let offset = text.find(needle).unwrap_or(0);
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, column)
 }
 
 /// Collects the statements of one document.
@@ -933,7 +911,7 @@ mod csaf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proven_model::{FindingKind, Location, Severity, SeverityLevel};
+    use proven_model::SeverityLevel;
 
     fn fixture(name: &str) -> VexInput {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -944,25 +922,11 @@ mod tests {
     }
 
     fn finding(code: &str, aliases: &[&str], purl: &str) -> Finding {
-        Finding {
-            kind: FindingKind::Vulnerability,
-            code: code.into(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            severity: Severity {
-                level: SeverityLevel::High,
-                ..Severity::default()
-            },
-            title: "t".into(),
-            location: Location::line("Cargo.lock", 1),
-            component: Some(purl.into()),
-            fingerprint: format!("{code}|{purl}"),
-            fix: None,
-            evidence: Default::default(),
-            status: Status::Open,
-            references: vec![],
-            cwe: vec![],
-            cra_clause: None,
-        }
+        let mut f = crate::policy::tests::vuln(code, SeverityLevel::High);
+        f.aliases = aliases.iter().map(|a| a.to_string()).collect();
+        f.component = Some(purl.into());
+        f.fingerprint = format!("{code}|{purl}");
+        f
     }
 
     fn summary(input: &VexInput) -> Vec<(String, String, VexStatus)> {

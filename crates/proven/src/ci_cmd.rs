@@ -105,7 +105,9 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         Ok(())
     })?;
 
-    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
+    let build = stages.time("provenance", || {
+        BuildInfo::detect(root, &|k| std::env::var(k).ok())
+    });
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut scanners: Vec<String> = vec!["secrets".into(), "config".into()];

@@ -874,3 +874,47 @@ fn csaf_output_passes_bsi_mandatory_tests() {
     eprintln!("{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn vex_input_fixtures_are_valid_documents_of_their_formats() {
+    let Some(data) = std::env::var_os("PROVEN_TESTDATA") else {
+        eprintln!(
+            "skipped: set PROVEN_TESTDATA to the shared data folder (with schemas/) to run it"
+        );
+        return;
+    };
+    let schemas = PathBuf::from(data).join("schemas");
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../proven-evidence/tests/fixtures/vex");
+    // Statement 4 of the OpenVEX fixture is not_affected without a justification or an impact
+    // statement on purpose (the reader warns and leaves it out); the schema rejects it too.
+    let openvex = load_json(&fixtures.join("openvex.json"));
+    let paths: Vec<String> = official_validator(&schemas, "openvex")
+        .iter_errors(&openvex)
+        .map(|e| e.instance_path().to_string())
+        .collect();
+    assert_eq!(paths, ["/statements/3"]);
+    let mut failures = Vec::new();
+    for (file, schema) in [("cyclonedx.json", "cyclonedx"), ("csaf.json", "csaf")] {
+        let doc = load_json(&fixtures.join(file));
+        failures.extend(
+            official_validator(&schemas, schema)
+                .iter_errors(&doc)
+                .take(10)
+                .map(|e| format!("{file} ({schema}) at {}: {e}", e.instance_path())),
+        );
+    }
+    let doc: serde_json::Value = serde_json::from_str(OPENVEX_NOT_AFFECTED).expect("json");
+    failures.extend(
+        official_validator(&schemas, "openvex")
+            .iter_errors(&doc)
+            .map(|e| format!("OPENVEX_NOT_AFFECTED at {}: {e}", e.instance_path())),
+    );
+    let doc: serde_json::Value = serde_json::from_str(CSAF_NOT_AFFECTED).expect("json");
+    failures.extend(
+        official_validator(&schemas, "csaf")
+            .iter_errors(&doc)
+            .map(|e| format!("CSAF_NOT_AFFECTED at {}: {e}", e.instance_path())),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

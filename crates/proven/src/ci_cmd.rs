@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use proven_evidence::build::BuildInfo;
-use proven_evidence::evidence::{Evidence, RunInfo, Tool};
+use proven_evidence::evidence::{Evidence, RunInfo, StageTime, Tool};
 use proven_evidence::{compliance, decide, report, vex, Config, Outcome};
 use proven_model::date::rfc3339;
 use proven_model::Finding;
@@ -20,15 +20,26 @@ use proven_inventory::InventoryVisitor;
 use crate::cli::{CiArgs, CiFormat, InitArgs, KeyGenerateArgs, VerifyArgs};
 use crate::exit::Code;
 
-/// Wall-clock time of each stage, printed in the summary and kept in the evidence.
+/// Wall-clock time of each stage: printed in the summary (and as each ends with `--verbose`) and
+/// kept in the manifest.
 #[derive(Default)]
-struct Stages(Vec<(&'static str, f64)>);
+struct Stages {
+    done: Vec<StageTime>,
+    verbose: bool,
+}
 
 impl Stages {
     fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
         let out = f();
-        self.0.push((name, t.elapsed().as_secs_f64()));
+        let seconds = t.elapsed().as_secs_f64();
+        if self.verbose {
+            eprintln!("proven ci: {name} took {seconds:.3}s");
+        }
+        self.done.push(StageTime {
+            stage: name.into(),
+            seconds: (seconds * 1000.0).round() / 1000.0,
+        });
         out
     }
 }
@@ -75,7 +86,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             Ok((p.display().to_string(), bytes))
         })
         .collect::<Result<_>>()?;
-    let mut stages = Stages::default();
+    let mut stages = Stages {
+        verbose: args.verbose,
+        ..Stages::default()
+    };
     let mut evidence = Evidence::default();
 
     let walk = args
@@ -127,7 +141,9 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         Ok(())
     })?;
 
-    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
+    let build = stages.time("provenance", || {
+        BuildInfo::detect(root, &|k| std::env::var(k).ok())
+    });
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut scanners: Vec<String> = vec!["secrets".into(), "config".into()];
@@ -176,7 +192,18 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             }
         }
     });
-    let decision = stages.time("policy", || decide(&mut findings, &config, today));
+    let (vex_input, vex_errors) = stages.time("vex", || {
+        // VEX files are named relative to the configuration file.
+        let base = config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(root.as_path());
+        proven_evidence::vex_in::read_files(&config.vex.files, base)
+    });
+    problems.extend(vex_errors.iter().map(ToString::to_string));
+    let decision = stages.time("policy", || {
+        decide(&mut findings, &config, &vex_input, today)
+    });
     evidence.add(
         "policy.json",
         "application/json",
@@ -234,6 +261,12 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         started: rfc3339(started),
         finished: rfc3339(finished),
         database: snapshot.as_ref().map(serde_json::to_value).transpose()?,
+        // Timings differ on every run: left out when SOURCE_DATE_EPOCH asks for reproducible output.
+        timings: if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+            Vec::new()
+        } else {
+            stages.done.clone()
+        },
     };
     stages
         .time("evidence", || evidence.write(&args.out, &run))
@@ -275,6 +308,12 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     for r in &decision.reasons {
         summary.push_str(&format!("  fail: {r}\n"));
     }
+    for f in &findings {
+        if let proven_model::Status::Vex { .. } = f.status {
+            let place = f.component.as_deref().unwrap_or(&f.location.path);
+            summary.push_str(&format!("  vex: {} in {place}: {}\n", f.code, f.status));
+        }
+    }
     for w in &decision.warnings {
         summary.push_str(&format!("  warn: {w}\n"));
     }
@@ -282,9 +321,9 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         summary.push_str(&format!("  warn: {w}\n"));
     }
     let times: Vec<String> = stages
-        .0
+        .done
         .iter()
-        .map(|(n, s)| format!("{n} {:.3}s", s))
+        .map(|t| format!("{} {:.3}s", t.stage, t.seconds))
         .collect();
     summary.push_str(&format!("  stages: {}\n", times.join(", ")));
     summary.push_str(&format!("  evidence: {}\n", args.out.display()));
@@ -384,7 +423,13 @@ fn write_reports(evidence: &mut Evidence, r: &Results<'_>) -> Result<()> {
     evidence.add(
         "vex.csaf.json",
         "application/json",
-        json(&vex::csaf(&statements, &publisher, &title, timestamp))?,
+        json(&vex::csaf(
+            findings,
+            &statements,
+            &publisher,
+            &title,
+            timestamp,
+        ))?,
     );
     let facts = compliance::Facts {
         config,

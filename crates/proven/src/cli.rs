@@ -168,6 +168,9 @@ pub struct CiArgs {
     /// Summary style on standard output.
     #[arg(long, value_enum, default_value_t = CiFormat::Text)]
     pub format: CiFormat,
+    /// Print each stage's time on standard error as it ends.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -394,7 +394,7 @@ fn truncated_and_corrupt_layers_are_errors_naming_the_layer() {
 fn digest_mismatches_are_errors() {
     // A layer whose bytes do not hash to the diff id in the configuration.
     let tar = layer(&[E::File("etc/data", b"original")]);
-    let mut files = docker_save_files(&[tar.clone()], json!({}), None);
+    let mut files = docker_save_files(std::slice::from_ref(&tar), json!({}), None);
     let tampered = layer(&[E::File("etc/data", b"tampered")]);
     for f in &mut files {
         if f.0 == "layer0/layer.tar" {

@@ -4,9 +4,9 @@
     python3 bench/image.py [--runs N] [--rootfs DIR] [--include PATH ...] [--workdir DIR]
 
 Packs a root filesystem (default: about 290 MB of this machine: dpkg's database, Python 3, Perl,
-libLLVM; or any rootfs, a debootstrap one say) with scripts/make-image-fixtures.py into three
-images of four layers: a docker-save archive (plain layers), an OCI layout tarball (gzip) and an
-OCI layout folder (zstd). Then runs `proven sbom` and `trivy image --input` (CycloneDX, offline)
+libLLVM; or any rootfs, a debootstrap one say) with scripts/make-image-fixtures.py into images of
+four layers: a docker-save archive (plain layers), OCI layout folders (gzip, zstd) and an OCI
+layout tarball (gzip; trivy does not read that one). Then runs `proven sbom` and `trivy image --input` (CycloneDX, offline)
 on each, alternating, and reports median wall-clock, peak RSS, their ratios, and how many
 components each found. The images are written under --workdir (default a temporary folder) and
 never committed.
@@ -53,12 +53,15 @@ def main():
     os.makedirs(work, exist_ok=True)
     include = args.include if args.include is not None else (DEFAULT_INCLUDE if args.rootfs == "/" else None)
     packer = os.path.join(root, "scripts", "make-image-fixtures.py")
+    # (label, file, packer options, whether trivy reads it: this trivy build exits 1 on OCI
+    # layout tarballs, so that case is ours alone).
     images = [
-        ("docker-save, plain layers", "docker.tar", ["--format", "docker"]),
-        ("OCI tarball, gzip layers", "oci-gzip.tar", ["--format", "oci-tar", "--compression", "gzip"]),
-        ("OCI folder, zstd layers", "oci-zstd", ["--format", "oci-dir", "--compression", "zstd"]),
+        ("docker-save, plain layers", "docker.tar", ["--format", "docker"], True),
+        ("OCI folder, gzip layers", "oci-gzip", ["--format", "oci-dir", "--compression", "gzip"], True),
+        ("OCI folder, zstd layers", "oci-zstd", ["--format", "oci-dir", "--compression", "zstd"], True),
+        ("OCI tarball, gzip layers", "oci-gzip.tar", ["--format", "oci-tar", "--compression", "gzip"], False),
     ]
-    for _, name, fmt in images:
+    for _, name, fmt, _ in images:
         out = os.path.join(work, name)
         if not os.path.exists(out):
             cmd = [sys.executable, packer, "pack", "--rootfs", args.rootfs, "--out", out,
@@ -72,25 +75,25 @@ def main():
     cache = os.path.join(work, "trivy-cache")
     cases = []
     outputs = []
-    for label, name, _ in images:
+    for label, name, _, trivy_reads in images:
         path = os.path.join(work, name)
         ours_out = os.path.join(work, f"ours-{name}.cdx.json")
         peer_out = os.path.join(work, f"trivy-{name}.cdx.json")
         ours = [proven, "sbom", path, "-q", "-o", ours_out]
         peer = None
-        if have_peer:
+        if have_peer and trivy_reads:
             peer = [trivy, "image", "--input", path, "--format", "cyclonedx", "--offline-scan",
                     "--skip-db-update", "--cache-dir", cache, "--quiet", "-o", peer_out]
         cases.append((label, ours, peer, None))
         outputs.append((label, ours_out, peer_out))
     # Trivy caches analysed layers by digest: clear the cache before every run so that each run
     # reads the image, as ours does.
-    real_compare_cases = []
+    cold = []
     for label, ours, peer, cwd in cases:
         if peer:
             peer = ["sh", "-c", 'rm -rf "$0" && exec "$@"', cache] + peer
-        real_compare_cases.append((label, ours, peer, cwd))
-    compare(real_compare_cases, runs=args.runs)
+        cold.append((label, ours, peer, cwd))
+    compare(cold, runs=args.runs)
     print()
     print(f"{'image':<46} {'ours components':>16} {'trivy components':>17}")
     for label, ours_out, peer_out in outputs:

@@ -255,10 +255,13 @@ pub fn write_dir(dir: &std::path::Path, files: &[(String, Vec<u8>)]) {
     }
 }
 
+/// A file a visitor was given: its path and bytes (or why they were not read).
+pub type Seen = (String, Result<Vec<u8>, String>);
+
 /// A visitor that wants files by a predicate and records what it was given.
 pub struct Recorder<F: Fn(&str) -> bool + Sync> {
     pub wants: F,
-    pub seen: Mutex<Vec<(String, Result<Vec<u8>, String>)>>,
+    pub seen: Mutex<Vec<Seen>>,
 }
 
 impl<F: Fn(&str) -> bool + Sync> Recorder<F> {
@@ -270,7 +273,7 @@ impl<F: Fn(&str) -> bool + Sync> Recorder<F> {
     }
 
     /// What was seen, sorted by path.
-    pub fn seen(&self) -> Vec<(String, Result<Vec<u8>, String>)> {
+    pub fn seen(&self) -> Vec<Seen> {
         let mut v = self.seen.lock().expect("lock").clone();
         v.sort();
         v

@@ -201,16 +201,16 @@ pub fn expand(s: &str, vars: &HashMap<String, String>) -> String {
     out
 }
 
-/// `KEY=value KEY2="v 2"` or the legacy `KEY value` form of ENV and LABEL.
-fn pairs(args: &str) -> Vec<(String, String)> {
+/// `KEY=value KEY2="v 2"`, or with `legacy` (ENV and LABEL) also the `KEY value` form.
+fn pairs(args: &str, legacy: bool) -> Vec<(String, String)> {
     let words = shell_words(args);
-    if words.first().is_some_and(|w| !w.contains('=')) {
-        let key = words[0].clone();
-        let value = args.trim()[key.len()..]
+    if legacy && words.first().is_some_and(|w| !w.contains('=')) {
+        let (key, value) = args
             .trim()
-            .trim_matches('"')
-            .to_string();
-        return vec![(key, value)];
+            .split_once(char::is_whitespace)
+            .unwrap_or((args.trim(), ""));
+        let key = shell_words(key).concat();
+        return vec![(key, value.trim().trim_matches('"').to_string())];
     }
     words
         .into_iter()
@@ -417,7 +417,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
                 }
             }
             "ARG" => {
-                for (k, v) in pairs(&ins.args) {
+                for (k, v) in pairs(&ins.args, false) {
                     let value = if v.is_empty() {
                         global.get(&k).cloned().unwrap_or_default()
                     } else {
@@ -439,7 +439,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
                 }
             }
             "ENV" => {
-                for (k, v) in pairs(&ins.args) {
+                for (k, v) in pairs(&ins.args, true) {
                     let value = expand(&v, &vars);
                     check_env(out, line, &k, &value, &v);
                     vars.insert(k, value);

@@ -184,6 +184,45 @@ fn suppressions_of_each_syntax() {
 }
 
 #[test]
+fn compose_extends_interpolation_and_anchors() {
+    let (findings, diagnostics) = scan_dir(&fixtures().join("config-compose"));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let has = |path: &str, code: &str, service: &str| {
+        findings.iter().any(|f| {
+            f.location.path == path
+                && f.code == code
+                && f.evidence
+                    .get("matched")
+                    .is_some_and(|m| m.contains(&format!("service `{service}`")))
+        })
+    };
+    let app = "app/docker-compose.yml";
+    // Extended from another file: the base's default password and capability, reported at the
+    // `extends:` block (the base file's lines mean nothing here).
+    let cred = findings
+        .iter()
+        .find(|f| f.location.path == app && f.code == "compose-default-credentials")
+        .expect("default password through extends");
+    assert_eq!(cred.location.line, Some(8));
+    assert!(cred.evidence["matched"].contains("the default used when the variable is unset"));
+    assert!(has(app, "compose-dangerous-capabilities", "db"));
+    // `${DB_PORT:-5432}` and `${ADMIN_PRIVILEGED:-true}` take their defaults.
+    assert!(has(app, "compose-management-port", "db"));
+    assert!(has(app, "compose-privileged", "admin"));
+    // Extended in the same file: read_only and --requirepass come from redis-base.
+    assert!(!has(app, "compose-not-read-only", "cache"));
+    assert!(!has(app, "compose-default-credentials", "cache"));
+    // A required variable (`${VAR:?message}`) is a reference, not a weak value.
+    assert!(!has(app, "compose-default-credentials", "admin"));
+    // The base file is a compose file of its own and is checked where it is.
+    assert!(has(
+        "common/services.yml",
+        "compose-default-credentials",
+        "postgres"
+    ));
+}
+
+#[test]
 fn bad_input_is_a_diagnostic_and_helm_is_skipped() {
     let (findings, diagnostics) = scan_dir(&fixtures().join("config-bad"));
     assert!(findings.is_empty(), "{findings:?}");

@@ -10,7 +10,10 @@ use proven_checks::scanner::Sink;
 fn fuzzed_config_inputs_do_not_panic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzzed/config");
     let mut replayed = 0;
-    for file in std::fs::read_dir(&dir).expect("fuzzed fixtures folder").flatten() {
+    for file in std::fs::read_dir(&dir)
+        .expect("fuzzed fixtures folder")
+        .flatten()
+    {
         let bytes = std::fs::read(file.path()).expect("readable");
         let text = String::from_utf8_lossy(&bytes);
         let scanner = ConfigScanner::new();

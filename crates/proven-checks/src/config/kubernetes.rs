@@ -17,6 +17,22 @@ const WORKLOADS: &[&str] = &[
     "CronJob",
 ];
 
+/// Kinds that live outside namespaces.
+const CLUSTER_SCOPED: &[&str] = &[
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+];
+
 const SENSITIVE: &[&str] = &[
     "/",
     "/etc",
@@ -51,7 +67,11 @@ pub fn check(
     let ns_given = doc.at(&["metadata", "namespace"]).and_then(Node::as_string);
     let ns = ns_given.clone().unwrap_or_else(|| "default".into());
     let anchor = doc.line;
-    let object = format!("{kind}/{ns}/{name}");
+    let object = if CLUSTER_SCOPED.contains(&kind.as_str()) {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}/{ns}/{name}")
+    };
     let ignored: Vec<(String, String)> = doc
         .at(&["metadata", "annotations"])
         .map(Node::entries)
@@ -263,18 +283,18 @@ fn container(ctx: &mut Ctx<'_, '_>, c: &Node, psc: Option<&Node>, pod_seccomp: O
             format!("{who} does not set allowPrivilegeEscalation: false"),
         );
     }
+    // The container's setting wins over the pod's, for each field on its own.
     let user = |n: Option<&Node>| {
         n.and_then(|s| s.get("runAsUser"))
             .and_then(|u| u.as_string())
             .and_then(|u| u.parse::<i64>().ok())
     };
-    let non_root = |n: Option<&Node>| n.is_some_and(|s| s.is_true("runAsNonRoot"));
+    let non_root = |n: Option<&Node>| n.and_then(|s| s.get("runAsNonRoot")?.as_bool());
     let uid = user(sc).or_else(|| user(psc));
-    let root = match uid {
-        Some(0) => true,
-        Some(_) => false,
-        None => !(non_root(sc) || non_root(psc)),
-    };
+    let non_root = non_root(sc).or_else(|| non_root(psc)) == Some(true);
+    // With runAsNonRoot the kubelet refuses to start a container whose user is 0, so only an
+    // unset user without runAsNonRoot, or user 0 without it, runs as root.
+    let root = !non_root && uid.is_none_or(|u| u == 0);
     if root {
         ctx.hit(
             "k8s-runs-as-root",

@@ -160,6 +160,9 @@ fn suppressions_of_each_syntax() {
         "tf-imdsv1",
         "tf-storage-unencrypted",
         "k8s-privileged",
+        "k8s-allow-privilege-escalation",
+        "docker-latest-tag",
+        "docker-sudo",
     ] {
         assert!(
             codes.contains(code),
@@ -176,6 +179,9 @@ fn suppressions_of_each_syntax() {
     assert!(reason("docker-runs-as-root").contains("drops privileges itself"));
     assert!(reason("tf-imdsv1").contains("legacy AMI"));
     assert!(reason("k8s-privileged").contains("node agent needs it"));
+    assert!(reason("k8s-allow-privilege-escalation").contains("checkov.io/skip1"));
+    assert!(reason("docker-latest-tag").contains("hadolint global ignore=DL3007"));
+    assert!(reason("docker-sudo").contains("kics-scan ignore-block"));
     // Suppressions name rules: others on the same lines stay open.
     assert!(findings
         .iter()

@@ -72,14 +72,29 @@ pub fn check(
     } else {
         format!("{kind}/{ns}/{name}")
     };
-    let ignored: Vec<(String, String)> = doc
+    let ignored: Vec<Ignore> = doc
         .at(&["metadata", "annotations"])
         .map(Node::entries)
         .unwrap_or(&[])
         .iter()
         .filter_map(|(k, v)| {
-            let check = k.strip_prefix("ignore-check.kube-linter.io/")?;
-            Some((check.to_string(), v.as_string().unwrap_or_default()))
+            let value = v.as_string().unwrap_or_default();
+            if let Some(check) = k.strip_prefix("ignore-check.kube-linter.io/") {
+                return Some(Ignore {
+                    check: check.to_string(),
+                    reason: value,
+                    annotation: k.clone(),
+                });
+            }
+            // checkov: `checkov.io/skip1: CKV_K8S_20=the reason`.
+            k.starts_with("checkov.io/skip").then(|| {
+                let (check, reason) = value.split_once('=').unwrap_or((&value, ""));
+                Ignore {
+                    check: check.trim().to_string(),
+                    reason: reason.trim().to_string(),
+                    annotation: k.clone(),
+                }
+            })
         })
         .collect();
     let mut ctx = Ctx {
@@ -139,11 +154,18 @@ pub fn check(
     }
 }
 
+/// A suppression carried by an annotation of the object (kube-linter's or checkov's).
+struct Ignore {
+    check: String,
+    reason: String,
+    annotation: String,
+}
+
 struct Ctx<'a, 'b> {
     out: &'a mut Emitter<'b>,
     anchor: u32,
     object: &'a str,
-    ignored: &'a [(String, String)],
+    ignored: &'a [Ignore],
 }
 
 impl Ctx<'_, '_> {
@@ -151,10 +173,8 @@ impl Ctx<'_, '_> {
         let suppressed = rule(id).and_then(|r| {
             self.ignored
                 .iter()
-                .find(|(check, _)| r.kube_linter().any(|k| k == check))
-                .map(|(check, reason)| {
-                    format!("`ignore-check.kube-linter.io/{check}` annotation: {reason}")
-                })
+                .find(|i| r.kube_linter().chain(r.checkov()).any(|k| k == i.check))
+                .map(|i| format!("`{}` annotation: {}", i.annotation, i.reason))
         });
         self.out.hit_suppressed(
             id,

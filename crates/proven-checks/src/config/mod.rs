@@ -50,6 +50,9 @@ enum Kind {
     Yaml,
     Terraform,
     TerraformJson,
+    /// `terraform.tfvars` and `*.auto.tfvars`, which Terraform loads on its own.
+    TerraformVars,
+    TerraformVarsJson,
 }
 
 fn kind_of(name: &str) -> Option<Kind> {
@@ -63,6 +66,10 @@ fn kind_of(name: &str) -> Option<Kind> {
         Some(Kind::Dockerfile)
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         Some(Kind::Yaml)
+    } else if lower == "terraform.tfvars" || lower.ends_with(".auto.tfvars") {
+        Some(Kind::TerraformVars)
+    } else if lower == "terraform.tfvars.json" || lower.ends_with(".auto.tfvars.json") {
+        Some(Kind::TerraformVarsJson)
     } else if lower.ends_with(".tf.json") {
         Some(Kind::TerraformJson)
     } else if lower.ends_with(".tf") {
@@ -87,11 +94,14 @@ impl ConfigScanner {
         match kind {
             Kind::Dockerfile => dockerfile::check(rel, text, sink),
             Kind::Yaml => self.check_yaml(rel, text, sink),
-            Kind::Terraform | Kind::TerraformJson => {
-                let parsed = if kind == Kind::Terraform {
-                    terraform::parse_hcl(rel, text)
-                } else {
-                    terraform::parse_json(rel, text)
+            Kind::Terraform
+            | Kind::TerraformJson
+            | Kind::TerraformVars
+            | Kind::TerraformVarsJson => {
+                let parsed = match kind {
+                    Kind::Terraform | Kind::TerraformVars => terraform::parse_hcl(rel, text),
+                    Kind::TerraformVarsJson => terraform::parse_json_vars(rel, text),
+                    _ => terraform::parse_json(rel, text),
                 };
                 match parsed {
                     Ok(file) => {

@@ -33,6 +33,8 @@ pub struct TfFile {
     pub path: String,
     pub directives: Vec<Directive>,
     pub blocks: Vec<Block>,
+    /// Top-level attributes: the variable values of a `.tfvars` file.
+    pub values: Vec<(String, Node)>,
 }
 
 struct Lines(Vec<usize>);
@@ -61,21 +63,26 @@ pub fn parse_hcl(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
     })?;
     let lines = Lines::new(text);
     let mut blocks = Vec::new();
+    let mut values = Vec::new();
     for s in body.iter() {
-        if let Structure::Block(b) = s {
-            blocks.push(Block {
+        match s {
+            Structure::Block(b) => blocks.push(Block {
                 kind: b.ident.as_str().to_string(),
                 labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
                 line: lines.of(b.span().map_or(0, |r| r.start)),
                 end: lines.of(b.span().map_or(0, |r| r.end.saturating_sub(1))),
                 body: body_node(&b.body, text, &lines, b.span().map_or(0, |r| r.start)),
-            });
+            }),
+            Structure::Attribute(a) => {
+                values.push((a.key.as_str().to_string(), expr(&a.value, text, &lines, 0)));
+            }
         }
     }
     Ok(TfFile {
         path: rel.to_string(),
         directives: suppress::parse(text),
         blocks,
+        values,
     })
 }
 
@@ -187,14 +194,37 @@ fn reference(src: &str) -> Value {
     }
 }
 
-/// Parses a `.tf.json` file.
-pub fn parse_json(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
-    let root: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+fn json_root(rel: &str, text: &str) -> Result<serde_json::Value, Diagnostic> {
+    serde_json::from_str(text).map_err(|e| {
         Diagnostic::error(
             Location::line(rel, u32::try_from(e.line()).unwrap_or(1).max(1)),
             format!("invalid JSON: {e}; the file was not checked"),
         )
-    })?;
+    })
+}
+
+/// Parses a `.tfvars.json` file: one object of variable values.
+pub fn parse_json_vars(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
+    let root = json_root(rel, text)?;
+    let values = root
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), json_node(v, 1, 0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(TfFile {
+        path: rel.into(),
+        directives: Vec::new(),
+        blocks: Vec::new(),
+        values,
+    })
+}
+
+/// Parses a `.tf.json` file.
+pub fn parse_json(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
+    let root = json_root(rel, text)?;
     let line_of = |needle: &str| -> u32 {
         text.find(&format!("\"{needle}\"")).map_or(1, |i| {
             u32::try_from(text[..i].matches('\n').count() + 1).unwrap_or(1)
@@ -206,6 +236,7 @@ pub fn parse_json(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
             path: rel.into(),
             directives: Vec::new(),
             blocks,
+            values: Vec::new(),
         });
     };
     for (kind, v) in top {
@@ -221,6 +252,7 @@ pub fn parse_json(rel: &str, text: &str) -> Result<TfFile, Diagnostic> {
         path: rel.into(),
         directives: Vec::new(),
         blocks,
+        values: Vec::new(),
     })
 }
 
@@ -330,6 +362,22 @@ pub fn check_module(files: &[TfFile], sink: &Sink) {
             _ => {}
         }
     }
+    // Values Terraform loads on its own override the defaults: terraform.tfvars, then its JSON
+    // form, then *.auto.tfvars(.json) in name order.
+    let mut var_files: Vec<&TfFile> = files.iter().filter(|f| !f.values.is_empty()).collect();
+    var_files.sort_by_key(|f| {
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        (
+            name.contains(".auto."),
+            name.ends_with(".json"),
+            name.to_string(),
+        )
+    });
+    for f in var_files {
+        for (k, v) in &f.values {
+            scope.vars.insert(k.clone(), v.clone());
+        }
+    }
     let resolved: Vec<Vec<Node>> = files
         .iter()
         .map(|f| f.blocks.iter().map(|b| scope.resolve(&b.body, 0)).collect())
@@ -367,6 +415,17 @@ mod tests {
         let codes: Vec<&str> = f.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["tf-database-public"]);
         assert_eq!(f[0].location.line, Some(2));
+        // terraform.tfvars overrides the default, *.auto.tfvars overrides terraform.tfvars.
+        let a = parse_hcl("m/main.tf", "resource \"aws_db_instance\" \"db\" {\n  publicly_accessible = var.public\n  storage_encrypted = var.enc\n}\nvariable \"public\" {\n  default = false\n}\nvariable \"enc\" {\n  default = true\n}\n").expect("valid");
+        let tfvars =
+            parse_hcl("m/terraform.tfvars", "public = false\nenc = false\n").expect("valid");
+        let auto = parse_json_vars("m/prod.auto.tfvars.json", "{\"public\": true}").expect("valid");
+        let sink = Sink::default();
+        check_module(&[auto, a, tfvars], &sink);
+        let (f, _) = sink.into_parts();
+        let mut codes: Vec<&str> = f.iter().map(|f| f.code.as_str()).collect();
+        codes.sort();
+        assert_eq!(codes, ["tf-database-public", "tf-storage-unencrypted"]);
         let err = parse_hcl("bad.tf", "resource \"x\" {\n  a = \n}\n").expect_err("invalid");
         assert_eq!(err.location.path, "bad.tf");
         assert!(err.location.line.is_some());

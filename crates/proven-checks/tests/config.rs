@@ -229,6 +229,21 @@ fn compose_extends_interpolation_and_anchors() {
 }
 
 #[test]
+fn kubectl_list_output_is_read() {
+    let scanner = ConfigScanner::new();
+    let sink = Sink::default();
+    let list = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: p\n      namespace: shop\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          securityContext:\n            privileged: true\n";
+    scanner.check_text("dump.yaml", list, &sink);
+    scanner.finish(&sink);
+    let (findings, _) = sink.into_parts();
+    let privileged = findings
+        .iter()
+        .find(|f| f.code == "k8s-privileged")
+        .expect("the Pod inside the List is checked");
+    assert_eq!(privileged.location.line, Some(14));
+}
+
+#[test]
 fn bad_input_is_a_diagnostic_and_helm_is_skipped() {
     let (findings, diagnostics) = scan_dir(&fixtures().join("config-bad"));
     assert!(findings.is_empty(), "{findings:?}");

@@ -1,49 +1,56 @@
 """Shared helpers for the side-by-side benchmarks: run a command several times, alternating with
-the peer, and report the median wall-clock time and the peak resident memory of each."""
+the peer, and report the median wall-clock time, CPU time and peak resident memory of each."""
 import os
 import statistics
 import subprocess
 import tempfile
 
 
-def measure(cmd, cwd=None, env=None):
-    """Runs cmd once under /usr/bin/time; returns (wall seconds, peak RSS in MB, exit code)."""
+def measure_cpu(cmd, cwd=None, env=None):
+    """Runs cmd once under /usr/bin/time; returns (wall s, peak RSS MB, exit code, user+system CPU s).
+    On a shared machine the wall time also measures the other tenants; CPU time does not."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
-        full = ["/usr/bin/time", "-f", "%e %M", "-o", t.name] + cmd
+        full = ["/usr/bin/time", "-f", "%e %M %U %S", "-o", t.name] + cmd
         p = subprocess.run(full, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         last = t.read().strip().splitlines()[-1].split()
-        return float(last[0]), int(last[1]) / 1024.0, p.returncode
+        return float(last[0]), int(last[1]) / 1024.0, p.returncode, float(last[2]) + float(last[3])
+
+
+def measure(cmd, cwd=None, env=None):
+    """Runs cmd once under /usr/bin/time; returns (wall seconds, peak RSS in MB, exit code)."""
+    return measure_cpu(cmd, cwd, env)[:3]
 
 
 def compare(cases, runs=5, out=print):
     """cases: list of (label, ours_cmd, peer_cmd, cwd). Alternates ours and the peer, `runs` times."""
     rows = []
     for label, ours, peer, cwd in cases:
-        ow, om, pw, pm = [], [], [], []
+        o, p = [], []
         for _ in range(runs):
-            w, m, _ = measure(ours, cwd)
-            ow.append(w)
-            om.append(m)
+            o.append(measure_cpu(ours, cwd))
             if peer:
-                w, m, _ = measure(peer, cwd)
-                pw.append(w)
-                pm.append(m)
+                p.append(measure_cpu(peer, cwd))
         row = {
             "case": label,
-            "ours_s": statistics.median(ow),
-            "ours_mb": max(om),
-            "peer_s": statistics.median(pw) if pw else None,
-            "peer_mb": max(pm) if pm else None,
+            "ours_s": statistics.median(x[0] for x in o),
+            "ours_cpu": statistics.median(x[3] for x in o),
+            "ours_mb": max(x[1] for x in o),
+            "peer_s": statistics.median(x[0] for x in p) if p else None,
+            "peer_cpu": statistics.median(x[3] for x in p) if p else None,
+            "peer_mb": max(x[1] for x in p) if p else None,
         }
         rows.append(row)
-    out(f"{'case':<46} {'ours s':>8} {'ours MB':>8} {'peer s':>8} {'peer MB':>8} {'speed×':>8} {'mem ratio':>9}")
+    out(f"{'case':<46} {'ours s':>8} {'ours cpu':>8} {'ours MB':>8} {'peer s':>8} {'peer cpu':>8} {'peer MB':>8} "
+        f"{'speed×':>8} {'cpu×':>8} {'mem ratio':>9}")
     for r in rows:
         if r["peer_s"] is not None:
             speed = r["peer_s"] / max(r["ours_s"], 0.001)
+            cpu = r["peer_cpu"] / max(r["ours_cpu"], 0.001)
             mem = r["ours_mb"] / r["peer_mb"]
-            out(f"{r['case']:<46} {r['ours_s']:>8.3f} {r['ours_mb']:>8.1f} {r['peer_s']:>8.3f} {r['peer_mb']:>8.1f} {speed:>8.1f} {mem:>9.3f}")
+            out(f"{r['case']:<46} {r['ours_s']:>8.3f} {r['ours_cpu']:>8.3f} {r['ours_mb']:>8.1f} {r['peer_s']:>8.3f} "
+                f"{r['peer_cpu']:>8.3f} {r['peer_mb']:>8.1f} {speed:>8.1f} {cpu:>8.1f} {mem:>9.3f}")
         else:
-            out(f"{r['case']:<46} {r['ours_s']:>8.3f} {r['ours_mb']:>8.1f}")
+            out(f"{r['case']:<46} {r['ours_s']:>8.3f} {r['ours_cpu']:>8.3f} {r['ours_mb']:>8.1f}")
     return rows
 
 

@@ -21,7 +21,7 @@ import random
 import subprocess
 import sys
 
-from common import measure, repo_root
+from common import measure, measure_cpu, repo_root
 
 TREE = "/tmp/proven-secrets-bench"
 FIXTURES = os.path.join(repo_root(), "crates", "proven-checks", "tests", "fixtures", "secrets")
@@ -78,10 +78,7 @@ def build_tree(size_gb):
 def cpu_seconds(cmd, cwd=None):
     """User + system CPU seconds of one run: on a shared machine wall time mostly measures the
     other tenants, so throughput per CPU-second is reported alongside."""
-    t = "/tmp/proven-secrets-bench.time"
-    subprocess.run(["/usr/bin/time", "-f", "%U %S", "-o", t] + cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    u, s = open(t).read().split()[-2:]
-    return float(u) + float(s)
+    return measure_cpu(cmd, cwd)[3]
 
 
 def du(path):

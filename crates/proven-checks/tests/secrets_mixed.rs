@@ -51,7 +51,11 @@ fn files(dir: &Path, rel: &str, out: &mut Vec<(String, Vec<u8>)>) {
         .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().expect("name").to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         let child = if rel.is_empty() {
             name
         } else {

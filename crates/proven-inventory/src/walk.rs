@@ -101,12 +101,10 @@ pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Ve
         .build_parallel()
         .run(|| {
             let walk_errors = &walk_errors;
-            // One read buffer per walker thread, reused from file to file.
-            let mut buf = Vec::new();
             Box::new(move |entry| {
                 match entry {
                     Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        visit_file(root, e.path(), options.max_file_size, visitors, &mut buf);
+                        visit_file(root, e.path(), options.max_file_size, visitors);
                     }
                     Ok(_) => {}
                     Err(err) => lock(walk_errors).push(walk_error(root, &err)),
@@ -117,10 +115,7 @@ pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Ve
     walk_errors.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Buffers that grew past this are given back after the file instead of kept for the next one.
-const KEEP_BUFFER: usize = 32 << 20;
-
-fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor], buf: &mut Vec<u8>) {
+fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -141,32 +136,16 @@ fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor], buf
             "the file is {size} bytes, over the {max}-byte limit; it was not read"
         ))
     } else {
-        read_into(path, size, buf).map_err(|e| format!("cannot read: {e}"))
+        std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
     };
     let file = WalkedFile {
         rel: &rel,
         path,
-        bytes: read
-            .as_ref()
-            .map(|()| buf.as_slice())
-            .map_err(String::as_str),
+        bytes: read.as_deref().map_err(String::as_str),
     };
     for v in wanting {
         v.visit(&file);
     }
-    if buf.capacity() > KEEP_BUFFER {
-        *buf = Vec::new();
-    }
-}
-
-/// Reads the file into `buf` (cleared first), with room for `size` bytes reserved up front: one
-/// allocation at most, and none once the buffer is large enough.
-fn read_into(path: &Path, size: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    use std::io::Read;
-    buf.clear();
-    buf.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    std::fs::File::open(path)?.read_to_end(buf)?;
-    Ok(())
 }
 
 /// The inventory as a walk visitor: parses every recognised lockfile and manifest.
@@ -253,13 +232,7 @@ pub fn inventory_file_as(path: &Path, as_path: &str, options: &WalkOptions) -> O
         ..InventoryVisitor::default()
     };
     let root = path.parent().unwrap_or(Path::new(""));
-    visit_file(
-        root,
-        path,
-        options.max_file_size,
-        &[&visitor],
-        &mut Vec::new(),
-    );
+    visit_file(root, path, options.max_file_size, &[&visitor]);
     Some(visitor.finish(Vec::new()))
 }
 

@@ -3,7 +3,8 @@
 
     python3 bench/config.py [--runs N] [--projects N] [--no-timing] [--no-agreement]
 
-Trees: the rule fixtures (crates/proven-checks/tests/fixtures/config), the hand-written sample
+Trees: the rule fixtures (crates/proven-checks/tests/fixtures/config, each copied into a folder
+of its own so no two share a Terraform module or a checkov graph), the hand-written sample
 projects (bench/data/config/*) and a generated corpus (bench/config_corpus.py, fixed seed, written
 to /tmp/proven-config-bench) of Dockerfiles, compose files, Kubernetes manifests and Terraform.
 
@@ -24,6 +25,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -125,14 +127,35 @@ def trivy(tree):
     return found
 
 
+def fixture_tree():
+    """Every fixture in a folder of its own: to the peers (and to Terraform) a folder is one
+    module or project, and fixtures that reuse resource names must not meet."""
+    out = os.path.join(GENERATED, "fixtures")
+    shutil.rmtree(out, ignore_errors=True)
+    for name in os.listdir(FIXTURES):
+        os.makedirs(os.path.join(out, name))
+        shutil.copy(os.path.join(FIXTURES, name), os.path.join(out, name, name))
+    return out
+
+
 def scan(tree):
     return {"proven": proven(tree), "checkov": checkov(tree), "trivy": trivy(tree), "hadolint": hadolint(tree)}
 
 
+def unparsed(res, tool):
+    """Files the peer could not parse (hadolint DL1000): its silence there says nothing."""
+    return {p for p, c in res[tool] if c == "DL1000"}
+
+
 def agreement(rules, results, out=print):
-    """Per rule and tool: files both flag, only we flag, only the peer flags."""
+    """Per rule and tool: files both flag, only we flag, only the peer flags. Files the peer
+    could not parse are left out of that peer's rows (and counted)."""
     rows = {}
     examples = {}
+    for tree, res in results.items():
+        for tool in TOOLS:
+            if unparsed(res, tool):
+                out(f"{tree}: {tool} could not parse {len(unparsed(res, tool))} files; left out of its rows")
     for rid, peers in sorted(rules.items()):
         for tool in TOOLS:
             ids = peers[tool]
@@ -141,7 +164,8 @@ def agreement(rules, results, out=print):
             both = ours_only = peer_only = 0
             ex = {"proven only": [], "peer only": []}
             for tree, res in results.items():
-                ours = {p for p, c in res["proven"] if c == rid}
+                skip = unparsed(res, tool)
+                ours = {p for p, c in res["proven"] if c == rid and p not in skip}
                 theirs = {p for p, c in res[tool] if c in ids}
                 both += len(ours & theirs)
                 ours_only += len(ours - theirs)
@@ -168,8 +192,8 @@ def mapping_check(rules, res, out=print):
         good = {f for f in files if ".good." in f}
         entry = {}
         for tool in TOOLS:
-            on_bad = {c for p, c in res[tool] if p in bad}
-            on_good = {c for p, c in res[tool] if p in good}
+            on_bad = {c for p, c in res[tool] if os.path.basename(p) in bad}
+            on_good = {c for p, c in res[tool] if os.path.basename(p) in good}
             mapped = peers[tool]
             entry[tool] = {
                 "mapped": sorted(mapped),
@@ -196,19 +220,21 @@ def main():
     ap.add_argument("--projects", type=int, default=120)
     ap.add_argument("--no-timing", action="store_true")
     ap.add_argument("--no-agreement", action="store_true")
+    ap.add_argument("--trees", default="fixtures,samples,generated", help="comma-separated subset")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "proven"], cwd=ROOT, check=True)
     generated = os.path.join(GENERATED, f"seed-{args.projects}")
     if not os.path.isdir(generated):
         n = config_corpus.generate(generated, args.projects)
         print(f"generated {n} files under {generated}")
-    trees = {"fixtures": FIXTURES, "samples": SAMPLES, "generated": generated}
+    trees = {"fixtures": fixture_tree(), "samples": SAMPLES, "generated": generated}
+    trees = {k: v for k, v in trees.items() if k in args.trees.split(",")}
     os.makedirs(OUT, exist_ok=True)
     if not args.no_agreement:
         rules = rule_table()
         results = {name: scan(path) for name, path in trees.items()}
         rows, examples = agreement(rules, results)
-        mapping = mapping_check(rules, results["fixtures"])
+        mapping = mapping_check(rules, results["fixtures"]) if "fixtures" in results else {}
         unmapped = collections.Counter()
         mapped_ids = {i for peers in rules.values() for ids in peers.values() for i in ids}
         for res in results.values():

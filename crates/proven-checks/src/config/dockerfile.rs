@@ -758,8 +758,9 @@ fn run_rules(out: &mut Emitter<'_>, line: u32, text: &str, pipefail: bool) {
             if !cmd.iter().any(|w| w == "--no-cache") {
                 hit(out, "docker-apk-no-cache", "apk add".into());
             }
+            // A package file (`/tmp/tool-1.0-r0.apk`) is as pinned as it gets.
             let unpinned = packages(cmd, "add", &["--virtual", "-t", "--repository", "-X"])
-                .filter(|p| !p.contains('='))
+                .filter(|p| !p.contains('=') && !p.contains('/') && !p.ends_with(".apk"))
                 .collect::<Vec<_>>();
             if !unpinned.is_empty() {
                 hit(

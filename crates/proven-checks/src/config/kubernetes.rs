@@ -501,8 +501,18 @@ fn rbac(ctx: &mut Ctx<'_, '_>, doc: &Node) {
         {
             bad.push("exec/attach into pods");
         }
-        for v in ["escalate", "bind", "impersonate"] {
-            if has(&verbs, v) {
+        // Each verb means something only on its own resources: escalate and bind on roles,
+        // impersonate on identities.
+        let roles = ["roles", "clusterroles"].iter().any(|r| has(&resources, r));
+        let identities = ["users", "groups", "serviceaccounts", "userextras", "uids"]
+            .iter()
+            .any(|r| has(&resources, r));
+        for (v, applies) in [
+            ("escalate", roles),
+            ("bind", roles),
+            ("impersonate", identities),
+        ] {
+            if applies && has(&verbs, v) {
                 bad.push(v);
             }
         }

@@ -1083,12 +1083,17 @@ fn clusters(c: &mut Check<'_, '_>, ty: &str, b: &Node) {
                 .and_then(|p| p.get("authorized_ip_ranges").map(Node::strings))
                 .or_else(|| b.get("api_server_authorized_ip_ranges").map(Node::strings))
                 .unwrap_or_default();
-            if not_true(b, "private_cluster_enabled") && ranges.is_empty() {
+            let open = ranges.iter().any(|r| OPEN.contains(&r.as_str()));
+            if not_true(b, "private_cluster_enabled") && (ranges.is_empty() || open) {
                 c.hit(
                     "tf-k8s-public-endpoint",
                     b.line,
                     "endpoint",
-                    "neither private nor restricted to authorised IP ranges".into(),
+                    if open {
+                        "authorised IP ranges include 0.0.0.0/0".into()
+                    } else {
+                        "neither private nor restricted to authorised IP ranges".into()
+                    },
                 );
             }
             if b.get("oms_agent").is_none() {
@@ -1116,12 +1121,22 @@ fn clusters(c: &mut Check<'_, '_>, ty: &str, b: &Node) {
         "google_container_cluster" => {
             let private = first(b, "private_cluster_config")
                 .is_some_and(|p| p.is_true("enable_private_endpoint"));
-            if b.get("master_authorized_networks_config").is_none() && !private {
+            let networks = first(b, "master_authorized_networks_config");
+            let open = networks.as_ref().is_some_and(|n| {
+                blocks(n, "cidr_blocks")
+                    .iter()
+                    .any(|c| s(c, "cidr_block").is_some_and(|v| OPEN.contains(&v.as_str())))
+            });
+            if !private && (networks.is_none() || open) {
                 c.hit(
                     "tf-k8s-public-endpoint",
-                    b.line,
+                    line(b, "master_authorized_networks_config"),
                     "endpoint",
-                    "no master_authorized_networks_config and no private endpoint".into(),
+                    if open {
+                        "master_authorized_networks_config allows 0.0.0.0/0".into()
+                    } else {
+                        "no master_authorized_networks_config and no private endpoint".into()
+                    },
                 );
             }
             if s(b, "logging_service").as_deref() == Some("none") {

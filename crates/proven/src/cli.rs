@@ -32,7 +32,7 @@ pub enum Command {
     Key(KeyCommand),
     /// Check Dockerfiles, docker-compose files, Kubernetes manifests and Terraform.
     Config(ConfigArgs),
-    /// Print the documentation of a configuration rule (`list` lists them all).
+    /// Print the documentation of a configuration or secrets rule (`list` lists them all).
     Explain(ExplainArgs),
     /// Find credentials in a tree (or its git history); exit 1 when a tier A or B secret is open.
     Secrets(SecretsArgs),
@@ -86,7 +86,7 @@ pub enum ConfigFormat {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The rule id (`docker-runs-as-root`), or `list`.
+    /// The rule id (`docker-runs-as-root`, `github-pat`), or `list`.
     pub rule: String,
 }
 

@@ -1009,3 +1009,27 @@ fn vex_input_fixtures_are_valid_documents_of_their_formats() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn explain_documents_secrets_rules_from_the_catalogue() {
+    let t = Tree::new("explain");
+    let out = proven(&["explain", "github-pat"], &t.0);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let docs = text(&out.stdout);
+    for part in [
+        "# github-pat — GitHub personal access token (classic, ghp_)",
+        "Severity: critical · Tier: A",
+        "Same rule in gitleaks: github-pat",
+        "`ghp_`",
+        "base62 CRC-32",
+        "## Why is this bad",
+        "## Fix",
+        "https://github.blog/",
+    ] {
+        assert!(docs.contains(part), "{part:?} missing from:\n{docs}");
+    }
+    let list = text(&proven(&["explain", "list"], &t.0).stdout);
+    assert!(list.contains("gitlab-routable-token") && list.contains("secrets"));
+    let unknown = proven(&["explain", "no-such-rule"], &t.0);
+    assert_eq!(unknown.status.code(), Some(2));
+}

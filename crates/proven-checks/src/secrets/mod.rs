@@ -367,10 +367,7 @@ impl SecretsScanner {
             },
             component: None,
             fingerprint,
-            fix: Some(
-                "Revoke and rotate the credential, remove it from the code (and the history), and load it at run time from a secret store."
-                    .into(),
-            ),
+            fix: Some(rules::FIX.into()),
             evidence,
             status,
             references: vec![rule.reference.to_string()],
@@ -661,6 +658,24 @@ mod tests {
             let got: Vec<(u32, usize, usize)> =
                 hits.iter().map(|h| (h.pattern, h.start, h.end)).collect();
             assert_eq!(got, want, "slice {start}+{len}");
+        }
+    }
+
+    /// `proven explain` looks rules up by id in both catalogues.
+    #[test]
+    fn rule_ids_differ_from_configuration_rule_ids() {
+        for r in RULES {
+            assert!(crate::config::rule(r.id).is_none(), "{} is in both", r.id);
+            let docs = r.docs();
+            for heading in [
+                "## What it does",
+                "## Why is this bad",
+                "## Fix",
+                "## References",
+            ] {
+                assert!(docs.contains(heading), "{}: no {heading}", r.id);
+            }
+            assert!(docs.contains(r.reference), "{}", r.id);
         }
     }
 

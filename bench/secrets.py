@@ -5,25 +5,32 @@
 
 1. Speed: builds (once) a source-like tree of --size-gb under /tmp/proven-secrets-bench (code and
    config lines, with fake credentials sprinkled in), warms the page cache, and times
-   `proven secrets` (release build) on all of it. detect-secrets is far slower, so both tools also
-   run on one 2.6 MB folder of the same tree (pkg000/mod0), which gives the speed ratio on identical input.
-2. Quality: both tools scan the labelled corpus (crates/proven-checks/tests/fixtures/secrets); their
-   findings are matched to the labels by file and line, giving precision and recall (overall and,
-   for recall, per expected tier).
+   `proven secrets` (release build) on all of it. The peers are far slower, so every tool also runs,
+   alternating, on one 2.6 MB folder of the same tree (pkg000/mod0), which gives the speed ratios on
+   identical input: detect-secrets, trivy (`fs --scanners secret`) and secretlint, each where
+   installed.
+2. History: builds (once) a git repository from four packages of the tree (one commit per folder,
+   then rounds of edits, one of which adds a credential that a later one removes) and times
+   `proven secrets --history` (every distinct blob once) against `proven secrets` on its checkout.
+3. Quality: proven and detect-secrets scan the labelled corpus (crates/proven-checks/tests/fixtures/
+   secrets); their findings are matched to the labels by file and line, giving precision and recall
+   (overall and, for recall, per expected tier).
 
-detect-secrets comes from ../shared/peers (PEERS_ROOT, default /opt/peers):
-`PEERS_ONLY=python bash /work/shared/peers/install.sh` installs it.
+The peers come from ../shared/peers (PEERS_ROOT, default /opt/peers):
+`PEERS_ONLY="python npm" bash /work/shared/peers/install.sh` installs them.
 """
 import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 
-from common import measure, repo_root, run
+from common import measure, measure_cpu, repo_root
 
 TREE = "/tmp/proven-secrets-bench"
+HISTORY = "/tmp/proven-secrets-bench-history"
 FIXTURES = os.path.join(repo_root(), "crates", "proven-checks", "tests", "fixtures", "secrets")
 sys.path.insert(0, FIXTURES)
 import generate  # noqa: E402  (token factories from the documented formats)
@@ -78,11 +85,78 @@ def build_tree(size_gb):
 def cpu_seconds(cmd, cwd=None):
     """User + system CPU seconds of one run: on a shared machine wall time mostly measures the
     other tenants, so throughput per CPU-second is reported alongside."""
-    return run(cmd, cwd).cpu
+    return measure_cpu(cmd, cwd)[3]
 
 
 def du(path):
     return int(subprocess.run(["du", "-sb", path], capture_output=True, text=True).stdout.split()[0])
+
+
+def peer_commands(peers):
+    b = os.path.join(peers, "bin")
+    return {
+        "detect-secrets": [os.path.join(b, "detect-secrets"), "scan", "--all-files", "."],
+        "trivy": [os.path.join(b, "trivy"), "fs", "--offline-scan", "--skip-db-update", "--scanners", "secret",
+                  "--cache-dir", "/tmp/proven-secrets-bench-trivy-cache", "-q", "-f", "json", "."],
+        "secretlint": [os.path.join(b, "secretlint"), "--secretlintrc", os.path.join(peers, "npm", ".secretlintrc.json"),
+                       "--format", "json", "./**/*"],
+    }
+
+
+def build_history():
+    """A repository whose history holds more than its tree: one commit per folder of four packages,
+    then 60 rounds that each append a line to 20 files; round 10 adds a credential, round 40 removes it."""
+    marker = os.path.join(HISTORY, ".git", "built")
+    if os.path.exists(marker):
+        return
+    subprocess.run(["rm", "-rf", HISTORY], check=True)
+    os.makedirs(HISTORY)
+    git = lambda *a: subprocess.run(["git", "-C", HISTORY, *a], check=True, stdout=subprocess.DEVNULL)
+    git("init", "-q")
+    git("config", "user.email", "bench@example.invalid")
+    git("config", "user.name", "bench")
+    for pkg in range(4):
+        for mod in range(10):
+            src = os.path.join(TREE, f"pkg{pkg:03d}", f"mod{mod}")
+            subprocess.run(["cp", "-r", src, os.path.join(HISTORY, f"pkg{pkg}-mod{mod}")], check=True)
+            git("add", "-A")
+            git("commit", "-qm", f"add pkg{pkg}/mod{mod}")
+    files = sorted(subprocess.run(["git", "-C", HISTORY, "ls-files"], capture_output=True, text=True).stdout.split())
+    rng = random.Random(11)
+    leaked = os.path.join(HISTORY, "config", "deploy.env")
+    for r in range(60):
+        for f in rng.sample(files, 20):
+            with open(os.path.join(HISTORY, f), "a") as out:
+                out.write(f"// edit {r}\n")
+        if r == 10:
+            os.makedirs(os.path.dirname(leaked), exist_ok=True)
+            with open(leaked, "w") as out:
+                out.write(f"GITHUB_TOKEN={generate.TOKENS['github-pat'][1]()}\n")
+        if r == 40:
+            os.remove(leaked)
+        git("add", "-A")
+        git("commit", "-qm", f"edit round {r}")
+    open(marker, "w").close()
+
+
+def bench_history(proven, runs):
+    build_history()
+    listing = subprocess.run(["git", "-C", HISTORY, "cat-file", "--batch-all-objects", "--batch-check"],
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+    blob_bytes = sum(int(l.split()[2]) for l in listing if l.split()[1:2] == ["blob"])
+    commits = int(subprocess.run(["git", "-C", HISTORY, "rev-list", "--count", "--all"],
+                                 capture_output=True, text=True, check=True).stdout)
+    tree_bytes = du(HISTORY) - du(os.path.join(HISTORY, ".git"))
+    hist, tree = [], []
+    for _ in range(runs):
+        hist.append(measure([proven, "secrets", "--history", HISTORY, "-f", "json"]))
+        tree.append(measure([proven, "secrets", HISTORY, "-f", "json"]))
+    hw, tw = statistics.median(r[0] for r in hist), statistics.median(r[0] for r in tree)
+    print(f"history: {commits} commits, {blob_bytes / 1e6:.0f} MB of distinct blobs; tree {tree_bytes / 1e6:.0f} MB")
+    print(f"  --history {hw:.2f} s ({blob_bytes / 1e9 / hw:.2f} GB/s of blobs, peak {max(r[1] for r in hist):.0f} MB); "
+          f"tree {tw:.2f} s ({tree_bytes / 1e9 / tw:.2f} GB/s, peak {max(r[1] for r in tree):.0f} MB)")
+    return {"commits": commits, "blob_bytes": blob_bytes, "tree_bytes": tree_bytes, "history_s": hw, "tree_s": tw,
+            "history_gbps": blob_bytes / 1e9 / hw, "tree_gbps": tree_bytes / 1e9 / tw}
 
 
 def labels():
@@ -138,18 +212,35 @@ def main():
     print(f"  CPU time {cpu:.2f} s = {size / 1e9 / cpu:.2f} GB per CPU-second; x2 cores = {2 * size / 1e9 / cpu:.2f} GB/s "
           f"on an idle 2-core machine (load average now {load:.1f})")
 
-    # The subset: one folder of the tree, scanned by both tools.
+    # The subset: one folder of the tree, scanned by every tool, alternating.
     subset = os.path.join(TREE, "pkg000", "mod0")
     sub_size = du(subset)
-    # detect-secrets resolves paths against the git repository it runs in: run both from the subset.
-    ow, om, _ = measure([proven, "secrets", ".", "-f", "json"], cwd=subset)
-    pw, pm, _ = measure([ds, "scan", "--all-files", "."], cwd=subset)
-    dcpu = cpu_seconds([ds, "scan", "--all-files", "."], cwd=subset)
-    ocpu = cpu_seconds([proven, "secrets", ".", "-f", "json"], cwd=subset)
-    print(f"subset CPU seconds: proven {ocpu:.2f}, detect-secrets {dcpu:.2f}, ratio {dcpu / ocpu:.0f}x")
-    print(f"subset {sub_size / 1e6:.0f} MB: proven {ow:.2f} s ({sub_size / 1e9 / ow:.2f} GB/s, {om:.0f} MB); "
-          f"detect-secrets {pw:.2f} s ({sub_size / 1e9 / pw:.4f} GB/s, {pm:.0f} MB); speed ratio {pw / ow:.0f}x")
-    print(f"full-tree ratio (detect-secrets scaled from the subset): {(pw / sub_size * size) / w:.0f}x")
+    # detect-secrets resolves paths against the git repository it runs in: run every tool from the subset.
+    tools = {"proven": [proven, "secrets", ".", "-f", "json"]}
+    for name, cmd in peer_commands(peers).items():
+        if os.path.exists(cmd[0]):
+            tools[name] = cmd
+        else:
+            print(f"{name}: not installed at {cmd[0]}; skipped")
+    runs = {name: [] for name in tools}
+    for _ in range(args.runs):
+        for name, cmd in tools.items():
+            runs[name].append(measure(cmd, cwd=subset))
+    subset_result = {}
+    ours = statistics.median(r[0] for r in runs["proven"])
+    print(f"subset {sub_size / 1e6:.1f} MB, median of {args.runs} alternating runs:")
+    for name, rs in runs.items():
+        wall = statistics.median(r[0] for r in rs)
+        peak = max(r[1] for r in rs)
+        cpu = cpu_seconds(tools[name], cwd=subset)
+        subset_result[name] = {"s": wall, "cpu_s": cpu, "peak_mb": peak, "ratio": wall / ours}
+        print(f"  {name:<15} {wall:8.2f} s  {sub_size / 1e9 / wall:8.4f} GB/s  CPU {cpu:7.2f} s  "
+              f"peak {peak:6.0f} MB  {wall / ours:6.0f}x proven's time")
+    pw = subset_result.get("detect-secrets", {}).get("s")
+    if pw:
+        print(f"full-tree ratio vs detect-secrets (scaled from the subset): {(pw / sub_size * size) / w:.0f}x")
+
+    history = bench_history(proven, args.runs)
 
     corpus = os.path.join(FIXTURES, "corpus")
     truth = labels()
@@ -163,7 +254,7 @@ def main():
     print(f"corpus: {len(truth)} labelled secrets")
     result = {
         "tree_bytes": size, "proven_s": w, "proven_cpu_s": cpu, "load_average": load, "proven_gbps": size / 1e9 / w, "proven_peak_mb": max(mems),
-        "subset_bytes": sub_size, "subset_proven_s": ow, "subset_detect_secrets_s": pw, "speed_ratio": pw / ow,
+        "subset_bytes": sub_size, "subset": subset_result, "history": history,
         "proven": score(ours, truth, "proven"), "detect-secrets": score(theirs, truth, "detect-secrets"),
     }
     os.makedirs(os.path.join(root, "bench", "out"), exist_ok=True)

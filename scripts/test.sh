@@ -9,6 +9,9 @@ if [ -z "${PROVEN_TESTDATA:-}" ] && [ -d ../shared ]; then
   export PROVEN_TESTDATA
 fi
 bash scripts/install-test-tools.sh
+# The installed-file-system fixtures (a debootstrap rootfs, an rpm database, Go and Rust
+# binaries), built once and cached in .cache/rootfs; the tests that need them skip without them.
+bash scripts/make-rootfs-fixtures.sh || echo "rootfs fixtures were not built; the tests that need them skip" >&2
 export PATH="$PWD/.tools/venv/bin:$PATH"
 export PROVEN_PYTHON="$PWD/.tools/venv/bin/python"
 if [ -z "${PROVEN_CARGO_AUDIT:-}" ]; then

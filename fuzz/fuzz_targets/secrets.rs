@@ -2,13 +2,12 @@
 //! The secrets scanner over arbitrary bytes, as one file of the walk; the first byte picks a file
 //! name so the file-aware rules (.npmrc, docker config.json, kubeconfig) run too.
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use proven_checks::scanner::Sink;
 use proven_checks::secrets::{SecretsOptions, SecretsScanner};
 use proven_checks::scanner::Scanner;
-use proven_inventory::WalkedFile;
+use proven_inventory::{DiskTree, WalkedFile};
 
 static SCANNER: LazyLock<SecretsScanner> = LazyLock::new(|| SecretsScanner::new(SecretsOptions::default()));
 
@@ -24,8 +23,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let rel = NAMES[pick as usize % NAMES.len()];
     let file = WalkedFile {
         rel,
-        path: Path::new(rel),
+        size: bytes.len() as u64,
         bytes: Ok(bytes),
+        tree: &DiskTree { root: std::path::Path::new("/nonexistent") },
     };
     let sink = Sink::default();
     SCANNER.check(&file, &sink);

@@ -160,6 +160,9 @@ fn suppressions_of_each_syntax() {
         "tf-imdsv1",
         "tf-storage-unencrypted",
         "k8s-privileged",
+        "k8s-allow-privilege-escalation",
+        "docker-latest-tag",
+        "docker-sudo",
     ] {
         assert!(
             codes.contains(code),
@@ -176,11 +179,68 @@ fn suppressions_of_each_syntax() {
     assert!(reason("docker-runs-as-root").contains("drops privileges itself"));
     assert!(reason("tf-imdsv1").contains("legacy AMI"));
     assert!(reason("k8s-privileged").contains("node agent needs it"));
+    assert!(reason("k8s-allow-privilege-escalation").contains("checkov.io/skip1"));
+    assert!(reason("docker-latest-tag").contains("hadolint global ignore=DL3007"));
+    assert!(reason("docker-sudo").contains("kics-scan ignore-block"));
     // Suppressions name rules: others on the same lines stay open.
     assert!(findings
         .iter()
         .any(|f| f.code == "docker-no-healthcheck" && f.status == Status::Open));
     insta::assert_json_snapshot!("config_suppressions", brief(&findings));
+}
+
+#[test]
+fn compose_extends_interpolation_and_anchors() {
+    let (findings, diagnostics) = scan_dir(&fixtures().join("config-compose"));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let has = |path: &str, code: &str, service: &str| {
+        findings.iter().any(|f| {
+            f.location.path == path
+                && f.code == code
+                && f.evidence
+                    .get("matched")
+                    .is_some_and(|m| m.contains(&format!("service `{service}`")))
+        })
+    };
+    let app = "app/docker-compose.yml";
+    // Extended from another file: the base's default password and capability, reported at the
+    // `extends:` block (the base file's lines mean nothing here).
+    let cred = findings
+        .iter()
+        .find(|f| f.location.path == app && f.code == "compose-default-credentials")
+        .expect("default password through extends");
+    assert_eq!(cred.location.line, Some(8));
+    assert!(cred.evidence["matched"].contains("the default used when the variable is unset"));
+    assert!(has(app, "compose-dangerous-capabilities", "db"));
+    // `${DB_PORT:-5432}` and `${ADMIN_PRIVILEGED:-true}` take their defaults.
+    assert!(has(app, "compose-management-port", "db"));
+    assert!(has(app, "compose-privileged", "admin"));
+    // Extended in the same file: read_only and --requirepass come from redis-base.
+    assert!(!has(app, "compose-not-read-only", "cache"));
+    assert!(!has(app, "compose-default-credentials", "cache"));
+    // A required variable (`${VAR:?message}`) is a reference, not a weak value.
+    assert!(!has(app, "compose-default-credentials", "admin"));
+    // The base file is a compose file of its own and is checked where it is.
+    assert!(has(
+        "common/services.yml",
+        "compose-default-credentials",
+        "postgres"
+    ));
+}
+
+#[test]
+fn kubectl_list_output_is_read() {
+    let scanner = ConfigScanner::new();
+    let sink = Sink::default();
+    let list = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: p\n      namespace: shop\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          securityContext:\n            privileged: true\n";
+    scanner.check_text("dump.yaml", list, &sink);
+    scanner.finish(&sink);
+    let (findings, _) = sink.into_parts();
+    let privileged = findings
+        .iter()
+        .find(|f| f.code == "k8s-privileged")
+        .expect("the Pod inside the List is checked");
+    assert_eq!(privileged.location.line, Some(14));
 }
 
 #[test]
@@ -238,4 +298,75 @@ fn fingerprints_ignore_line_numbers() {
     let (b, lb) = fp(two);
     assert_eq!(a, b);
     assert_ne!(la, lb);
+}
+
+fn image_findings(runtime: &proven_model::ContainerRuntime) -> Vec<(String, String, String)> {
+    let scanner = ConfigScanner::new();
+    let sink = Sink::default();
+    scanner.check_image("app.tar", runtime, &sink);
+    sink.into_parts()
+        .0
+        .into_iter()
+        .map(|f| {
+            let what = f.evidence.get("matched").cloned().unwrap_or_default();
+            (f.code, f.location.to_string(), what)
+        })
+        .collect()
+}
+
+#[test]
+fn image_configurations_are_checked_by_the_dockerfile_rules_of_the_same_meaning() {
+    use proven_model::ContainerRuntime;
+    let root = ContainerRuntime {
+        user: Some(String::new()),
+        exposed_ports: vec!["22/tcp".into(), "8080/tcp".into()],
+        env: vec![
+            ("PATH".into(), "/usr/bin".into()),
+            ("DB_PASSWORD".into(), "hunter2hunter2".into()),
+            ("NODE_TLS_REJECT_UNAUTHORIZED".into(), "0".into()),
+        ],
+        ..ContainerRuntime::default()
+    };
+    let found = image_findings(&root);
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(c, l, _)| (c.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("docker-expose-ssh", "app.tar:config"),
+            ("docker-no-healthcheck", "app.tar:config"),
+            ("docker-runs-as-root", "app.tar:config"),
+            ("docker-secret-in-env", "app.tar:config"),
+            ("docker-tls-verification-disabled", "app.tar:config"),
+        ]
+    );
+    // The secret is masked in the evidence.
+    let secret = &found[3].2;
+    assert!(secret.starts_with("ENV DB_PASSWORD=") && !secret.contains("hunter2hunter2"));
+
+    for user in ["root", "0", "0:0", "root:staff"] {
+        let r = ContainerRuntime {
+            user: Some(user.into()),
+            healthcheck: Some(vec!["NONE".into()]),
+            ..ContainerRuntime::default()
+        };
+        assert_eq!(
+            image_findings(&r),
+            [(
+                "docker-runs-as-root".to_string(),
+                "app.tar:config".to_string(),
+                format!("the image configuration's User is `{user}`")
+            )]
+        );
+    }
+    let good = ContainerRuntime {
+        user: Some("1000:1000".into()),
+        exposed_ports: vec!["8080/tcp".into()],
+        env: vec![("API_TOKEN_FILE".into(), "/run/secrets/token".into())],
+        healthcheck: Some(vec!["CMD".into(), "/bin/health".into()]),
+        ..ContainerRuntime::default()
+    };
+    assert!(image_findings(&good).is_empty());
 }

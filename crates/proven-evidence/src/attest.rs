@@ -6,7 +6,7 @@ use proven_attest::statement::{
     StatementError, TestOutcome, TestResult, VulnDb, VulnScan, Vulnerability,
 };
 use proven_attest::{Attestation, SigningKey};
-use proven_model::{Finding, FindingKind, Status};
+use proven_model::{Finding, FindingKind};
 use serde_json::{json, Map, Value};
 
 use crate::build::BuildInfo;
@@ -129,13 +129,7 @@ fn vuln_scan(input: &SignInput<'_>, db: VulnDb) -> VulnScan {
             if let Some(c) = &f.component {
                 note.insert("purl".into(), json!(c));
             }
-            let status = match &f.status {
-                Status::Open => "open".to_string(),
-                Status::Waived { expires, .. } => format!("waived until {expires}"),
-                Status::Vex { state, .. } => format!("vex: {state}"),
-                Status::Suppressed { .. } => "suppressed".into(),
-            };
-            note.insert("status".into(), json!(status));
+            note.insert("status".into(), json!(f.status.to_string()));
             Vulnerability {
                 id: f.code.clone(),
                 severity,

@@ -330,7 +330,7 @@ mod tests {
         )
         .expect("valid");
         let mut findings = vec![];
-        let decision = decide(&mut findings, &config, 0);
+        let decision = decide(&mut findings, &config, &Default::default(), 0);
         assert_eq!(decision.outcome, Outcome::Passed);
         let m = matrix(&facts(&config, &decision, &findings));
         assert_eq!(m.len(), 22);

@@ -195,6 +195,21 @@ pub enum ConfigError {
     },
 }
 
+impl ConfigError {
+    /// An error at a byte offset of `text`, reported as line and column.
+    pub fn at(path: &str, text: &str, offset: usize, message: String) -> ConfigError {
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        ConfigError::Invalid {
+            path: path.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -207,17 +222,7 @@ impl Config {
 
     /// Parses and checks configuration text; `name` is used in errors.
     pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
-        let at = |offset: usize, message: String| {
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            ConfigError::Invalid {
-                path: name.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let at = |offset: usize, message: String| ConfigError::at(name, text, offset, message);
         let config: Config = toml::from_str(text)
             .map_err(|e| at(e.span().map_or(0, |s| s.start), e.message().to_string()))?;
         // Semantic checks name the table they concern.

@@ -44,6 +44,16 @@ pub struct RunInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub database: Option<serde_json::Value>,
+    /// Wall-clock seconds of each stage of the run, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub timings: Vec<StageTime>,
+}
+
+/// How long one stage of the run took.
+#[derive(Clone, Debug, Serialize)]
+pub struct StageTime {
+    pub stage: String,
+    pub seconds: f64,
 }
 
 /// The tool that wrote the evidence.
@@ -162,6 +172,7 @@ mod tests {
             started: "2026-01-01T00:00:00Z".into(),
             finished: "2026-01-01T00:00:01Z".into(),
             database: None,
+            timings: Vec::new(),
         };
         let entries = ev.write(&dir, &run).expect("written");
         assert_eq!(entries[0].path, "attestations/a.json", "sorted");

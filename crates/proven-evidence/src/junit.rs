@@ -97,7 +97,7 @@ mod tests {
             cwe: vec![],
             cra_clause: None,
         }];
-        let d = decide(&mut findings, &Config::default(), 0);
+        let d = decide(&mut findings, &Config::default(), &Default::default(), 0);
         let xml = render(&findings, &d, true);
         assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
         assert!(xml.contains("RCE &lt;via&gt; &quot;x&quot;"), "{xml}");

@@ -12,6 +12,7 @@ pub mod report;
 pub mod sarif;
 pub mod verify;
 pub mod vex;
+pub mod vex_in;
 
 pub use config::{Config, ConfigError};
 pub use policy::{decide, Decision, Outcome};

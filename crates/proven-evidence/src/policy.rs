@@ -5,6 +5,7 @@ use proven_model::{Finding, FindingKind, Purl, SeverityLevel, Status};
 use serde::Serialize;
 
 use crate::config::{Config, UnknownSeverity, Waiver};
+use crate::vex_in::{VexInput, VexUse};
 
 /// Passed or failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -25,6 +26,8 @@ pub struct Decision {
     /// Fingerprints of the findings that fail the gate.
     pub failing: Vec<String>,
     pub waivers: Vec<WaiverUse>,
+    /// The VEX statements that decided findings.
+    pub vex: Vec<VexUse>,
 }
 
 /// What became of one waiver.
@@ -49,9 +52,10 @@ pub enum WaiverState {
     Expired,
 }
 
-/// Applies waivers to `findings` (setting their status) and decides. `today` is days since the
-/// epoch.
-pub fn decide(findings: &mut [Finding], config: &Config, today: i64) -> Decision {
+/// Applies the VEX statements, then the waivers, to `findings` (setting their status) and decides.
+/// `today` is days since the epoch.
+pub fn decide(findings: &mut [Finding], config: &Config, vex: &VexInput, today: i64) -> Decision {
+    let vex_uses = crate::vex_in::apply(findings, vex);
     let mut uses: Vec<WaiverUse> = config
         .waivers
         .iter()
@@ -67,7 +71,7 @@ pub fn decide(findings: &mut [Finding], config: &Config, today: i64) -> Decision
         })
         .collect();
     let mut reasons = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings = vex.warnings.clone();
 
     for f in findings.iter_mut() {
         if f.status != Status::Open {
@@ -138,6 +142,7 @@ pub fn decide(findings: &mut [Finding], config: &Config, today: i64) -> Decision
         warnings,
         failing,
         waivers: uses,
+        vex: vex_uses,
     }
 }
 
@@ -207,9 +212,12 @@ fn waiver_matches(w: &Waiver, f: &Finding) -> bool {
     id_ok && purl_ok && path_ok
 }
 
-/// A purl without a version matches every version of the package; with one, only that version.
-/// Qualifiers and subpaths are not compared.
-fn purl_matches(want: &str, have: &str) -> bool {
+/// Whether the purl a waiver or VEX statement gives (`want`) names the component (`have`), both in
+/// canonical form: same type, namespace and name; a version in `want` must be the component's (none
+/// covers every version); a qualifier in `want` must equal the component's when the component has
+/// it (qualifiers left out, such as `arch` or `repository_url`, are not compared); subpaths are
+/// not compared.
+pub(crate) fn purl_matches(want: &str, have: &str) -> bool {
     let (Ok(want), Ok(have)) = (want.parse::<Purl>(), have.parse::<Purl>()) else {
         return false;
     };
@@ -217,6 +225,10 @@ fn purl_matches(want: &str, have: &str) -> bool {
         && want.namespace() == have.namespace()
         && want.name() == have.name()
         && want.version().is_none_or(|v| Some(v) == have.version())
+        && want
+            .qualifiers()
+            .iter()
+            .all(|(k, v)| have.qualifiers().get(k).is_none_or(|h| h == v))
 }
 
 /// `dir/` is a prefix; `*` matches any run of characters; otherwise the exact path.
@@ -248,11 +260,11 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proven_model::{Location, Severity};
 
-    fn vuln(code: &str, level: SeverityLevel) -> Finding {
+    pub(crate) fn vuln(code: &str, level: SeverityLevel) -> Finding {
         Finding {
             kind: FindingKind::Vulnerability,
             code: code.into(),
@@ -288,21 +300,24 @@ mod tests {
     fn thresholds() {
         let c = config("");
         let mut f = [vuln("CVE-1", SeverityLevel::High)];
-        assert_eq!(decide(&mut f, &c, today()).outcome, Outcome::Failed);
+        assert_eq!(
+            decide(&mut f, &c, &VexInput::default(), today()).outcome,
+            Outcome::Failed
+        );
         let mut f = [vuln("CVE-1", SeverityLevel::Medium)];
-        let d = decide(&mut f, &c, today());
+        let d = decide(&mut f, &c, &VexInput::default(), today());
         assert_eq!(d.outcome, Outcome::Passed);
         assert_eq!(d.warnings.len(), 1);
         let mut f = [vuln("CVE-1", SeverityLevel::Unknown)];
         assert_eq!(
-            decide(&mut f, &c, today()).outcome,
+            decide(&mut f, &c, &VexInput::default(), today()).outcome,
             Outcome::Failed,
             "unknown fails by default"
         );
         let mut f = [vuln("CVE-1", SeverityLevel::Low)];
         f[0].evidence.insert("kev".into(), "2024-01-01".into());
         assert_eq!(
-            decide(&mut f, &c, today()).outcome,
+            decide(&mut f, &c, &VexInput::default(), today()).outcome,
             Outcome::Failed,
             "KEV fails"
         );
@@ -312,21 +327,21 @@ mod tests {
     fn waivers_by_alias_purl_and_expiry() {
         let active = "[[waiver]]\nid = \"GHSA-aaaa-bbbb-cccc\"\npurl = \"pkg:cargo/foo\"\nreason = \"unreachable\"\nexpires = \"2027-01-01\"\n";
         let mut f = [vuln("CVE-1", SeverityLevel::Critical)];
-        let d = decide(&mut f, &config(active), today());
+        let d = decide(&mut f, &config(active), &VexInput::default(), today());
         assert_eq!(d.outcome, Outcome::Passed, "{d:?}");
         assert!(matches!(f[0].status, Status::Waived { .. }));
         assert_eq!(d.waivers[0].state, WaiverState::Used);
 
         let expired = active.replace("2027-01-01", "2026-11-27");
         let mut f = [vuln("CVE-1", SeverityLevel::Critical)];
-        let d = decide(&mut f, &config(&expired), today());
+        let d = decide(&mut f, &config(&expired), &VexInput::default(), today());
         assert_eq!(d.outcome, Outcome::Failed);
         assert_eq!(d.waivers[0].state, WaiverState::Expired);
         assert!(d.reasons.iter().any(|r| r.contains("expired")));
 
         let other = active.replace("pkg:cargo/foo", "pkg:cargo/bar");
         let mut f = [vuln("CVE-1", SeverityLevel::Critical)];
-        let d = decide(&mut f, &config(&other), today());
+        let d = decide(&mut f, &config(&other), &VexInput::default(), today());
         assert_eq!(d.outcome, Outcome::Failed);
         assert_eq!(d.waivers[0].state, WaiverState::Unused);
         assert!(d.warnings.iter().any(|w| w.contains("matched no finding")));
@@ -341,6 +356,18 @@ mod tests {
         assert!(purl_matches(
             "pkg:npm/%40babel/core",
             "pkg:npm/%40babel/core@7.0.0"
+        ));
+        assert!(purl_matches(
+            "pkg:deb/debian/openssl@3.0.11",
+            "pkg:deb/debian/openssl@3.0.11?arch=amd64&distro=debian-12"
+        ));
+        assert!(purl_matches(
+            "pkg:deb/debian/openssl?distro=debian-12",
+            "pkg:deb/debian/openssl@3.0.11?arch=amd64&distro=debian-12"
+        ));
+        assert!(!purl_matches(
+            "pkg:deb/debian/openssl?distro=debian-11",
+            "pkg:deb/debian/openssl@3.0.11?arch=amd64&distro=debian-12"
         ));
         assert!(path_matches("src/", "src/a/b.rs"));
         assert!(path_matches("*.env", "config/prod.env"));

@@ -128,12 +128,7 @@ pub fn render(r: &ReportInput<'_>) -> String {
         let mut sorted: Vec<&Finding> = r.findings.iter().collect();
         sorted.sort_by(|a, b| (a.severity.level, &a.code).cmp(&(b.severity.level, &b.code)));
         for f in sorted {
-            let status = match &f.status {
-                Status::Open => "open".to_string(),
-                Status::Waived { expires, .. } => format!("waived until {expires}"),
-                Status::Vex { state, .. } => format!("VEX: {state}"),
-                Status::Suppressed { .. } => "suppressed".into(),
-            };
+            let status = f.status.to_string();
             let place = f
                 .component
                 .clone()
@@ -286,7 +281,7 @@ mod tests {
         let config =
             Config::parse("[product]\nname = \"<script>alert(1)</script>\"\n", "p").expect("valid");
         let mut findings = vec![];
-        let decision = decide(&mut findings, &config, 0);
+        let decision = decide(&mut findings, &config, &Default::default(), 0);
         let inv = Inventory::default();
         let build = BuildInfo::default();
         let html = render(&ReportInput {

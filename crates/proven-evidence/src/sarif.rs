@@ -155,14 +155,8 @@ fn result(f: &Finding, rule_index: usize) -> Value {
             r["suppressions"] =
                 json!([{ "kind": "external", "status": "accepted", "justification": reason }]);
         }
-        Status::Vex {
-            state,
-            justification,
-            ..
-        } => {
-            let why = justification.clone().unwrap_or_else(|| state.clone());
-            r["suppressions"] =
-                json!([{ "kind": "external", "status": "accepted", "justification": why }]);
+        Status::Vex { .. } => {
+            r["suppressions"] = json!([{ "kind": "external", "status": "accepted", "justification": f.status.to_string() }]);
         }
         Status::Suppressed { reason } => {
             r["suppressions"] =

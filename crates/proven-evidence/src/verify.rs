@@ -148,6 +148,7 @@ mod tests {
             started: String::new(),
             finished: String::new(),
             database: None,
+            timings: Vec::new(),
         };
         ev.write(&dir, &run).expect("written");
         assert_eq!(verify_dir(&dir).1, vec![], "fresh directory verifies");

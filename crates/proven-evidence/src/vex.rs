@@ -1,5 +1,6 @@
 //! VEX out of one decision record: every vulnerability finding on every component, with what was
-//! decided about it, rendered as CycloneDX 1.6 VEX and OpenVEX 0.2.0.
+//! decided about it, rendered as CycloneDX 1.6 VEX, OpenVEX 0.2.0 and CSAF 2.0 VEX. The same
+//! [`Statement`] is what `vex_in` reads from other people's VEX documents.
 
 use proven_model::date::rfc3339;
 use proven_model::{Finding, FindingKind, Status};
@@ -11,16 +12,17 @@ use sha2::{Digest, Sha256};
 pub struct Statement {
     pub vulnerability: String,
     pub aliases: Vec<String>,
-    /// Inventory id (purl) of the component.
+    /// Purl of the component; read from a VEX document it may lack a version (every version).
     pub product: String,
     pub status: VexStatus,
-    pub justification: Option<String>,
-    /// Free text: why not affected, or what to do.
+    pub justification: Option<Justification>,
+    /// Free text: why not affected (impact statement), or what to do (action statement).
     pub detail: Option<String>,
 }
 
 /// The VEX status, in OpenVEX words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum VexStatus {
     NotAffected,
     Affected,
@@ -29,7 +31,8 @@ pub enum VexStatus {
 }
 
 impl VexStatus {
-    fn openvex(self) -> &'static str {
+    /// The OpenVEX word (also what a finding's VEX status records).
+    pub fn openvex(self) -> &'static str {
         match self {
             VexStatus::NotAffected => "not_affected",
             VexStatus::Affected => "affected",
@@ -57,6 +60,81 @@ impl VexStatus {
             _ => None,
         }
     }
+
+    /// Whether the finding no longer counts against the gate.
+    pub fn settles(self) -> bool {
+        matches!(self, VexStatus::NotAffected | VexStatus::Fixed)
+    }
+}
+
+/// Why a component is not affected: the OpenVEX justifications, which are also CSAF's flag labels.
+/// CycloneDX's finer words map onto them when read (see [`Justification::from_cyclonedx`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Justification {
+    ComponentNotPresent,
+    VulnerableCodeNotPresent,
+    VulnerableCodeNotInExecutePath,
+    VulnerableCodeCannotBeControlledByAdversary,
+    InlineMitigationsAlreadyExist,
+}
+
+impl Justification {
+    const ALL: [Justification; 5] = [
+        Justification::ComponentNotPresent,
+        Justification::VulnerableCodeNotPresent,
+        Justification::VulnerableCodeNotInExecutePath,
+        Justification::VulnerableCodeCannotBeControlledByAdversary,
+        Justification::InlineMitigationsAlreadyExist,
+    ];
+
+    /// The OpenVEX word, which is also the CSAF flag label.
+    pub fn openvex(self) -> &'static str {
+        match self {
+            Justification::ComponentNotPresent => "component_not_present",
+            Justification::VulnerableCodeNotPresent => "vulnerable_code_not_present",
+            Justification::VulnerableCodeNotInExecutePath => "vulnerable_code_not_in_execute_path",
+            Justification::VulnerableCodeCannotBeControlledByAdversary => {
+                "vulnerable_code_cannot_be_controlled_by_adversary"
+            }
+            Justification::InlineMitigationsAlreadyExist => "inline_mitigations_already_exist",
+        }
+    }
+
+    /// Parses an OpenVEX justification or CSAF flag label.
+    pub fn parse(s: &str) -> Option<Justification> {
+        Justification::ALL.into_iter().find(|j| j.openvex() == s)
+    }
+
+    /// The CycloneDX `analysis.justification` closest in meaning.
+    fn cyclonedx(self) -> &'static str {
+        match self {
+            Justification::ComponentNotPresent => "requires_dependency",
+            Justification::VulnerableCodeNotPresent => "code_not_present",
+            Justification::VulnerableCodeNotInExecutePath => "code_not_reachable",
+            Justification::VulnerableCodeCannotBeControlledByAdversary => "requires_environment",
+            Justification::InlineMitigationsAlreadyExist => "protected_by_mitigating_control",
+        }
+    }
+
+    /// A CycloneDX justification as the OpenVEX one it implies: `requires_dependency` means the
+    /// vulnerable component is not there; `requires_configuration` and `requires_environment`
+    /// mean an attacker cannot bring about the conditions; every `protected_*` is a mitigation.
+    pub fn from_cyclonedx(s: &str) -> Option<Justification> {
+        Some(match s {
+            "code_not_present" => Justification::VulnerableCodeNotPresent,
+            "code_not_reachable" => Justification::VulnerableCodeNotInExecutePath,
+            "requires_dependency" => Justification::ComponentNotPresent,
+            "requires_configuration" | "requires_environment" => {
+                Justification::VulnerableCodeCannotBeControlledByAdversary
+            }
+            "protected_by_compiler"
+            | "protected_at_runtime"
+            | "protected_at_perimeter"
+            | "protected_by_mitigating_control" => Justification::InlineMitigationsAlreadyExist,
+            _ => return None,
+        })
+    }
 }
 
 /// The decision record: one statement per vulnerability finding, sorted.
@@ -70,11 +148,15 @@ pub fn statements(findings: &[Finding]) -> Vec<Statement> {
                 Status::Vex {
                     state,
                     justification,
-                    ..
+                    detail,
+                    source,
                 } => (
                     VexStatus::parse(state).unwrap_or(VexStatus::UnderInvestigation),
-                    justification.clone(),
-                    None,
+                    justification.as_deref().and_then(Justification::parse),
+                    Some(match detail {
+                        Some(d) => format!("{d} (VEX: {source})"),
+                        None => format!("Stated in the VEX document {source}."),
+                    }),
                 ),
                 Status::Waived {
                     reason,
@@ -157,14 +239,14 @@ pub fn openvex(statements: &[Statement], author: &str, timestamp: i64) -> Value 
                 v["vulnerability"]["aliases"] = json!(s.aliases);
             }
             match s.status {
+                // The spec wants a justification or an impact statement; none is ever made up.
                 VexStatus::NotAffected => {
-                    let j = s
-                        .justification
-                        .clone()
-                        .unwrap_or_else(|| "vulnerable_code_not_present".into());
-                    v["justification"] = json!(j);
-                    if let Some(d) = &s.detail {
-                        v["impact_statement"] = json!(d);
+                    if let Some(j) = s.justification {
+                        v["justification"] = json!(j.openvex());
+                    }
+                    if s.detail.is_some() || s.justification.is_none() {
+                        v["impact_statement"] =
+                            json!(s.detail.as_deref().unwrap_or("No justification was given."));
                     }
                 }
                 VexStatus::Affected => {
@@ -206,9 +288,7 @@ pub fn cyclonedx(
     let vulns: Vec<Value> = statements
         .iter()
         .map(|s| {
-            let f = findings
-                .iter()
-                .find(|f| f.code == s.vulnerability && f.component.as_deref() == Some(&s.product));
+            let f = finding_of(findings, s);
             let reference = match sbom_serial {
                 Some(serial) => format!("{}/1#{}", serial.replacen("urn:uuid:", "urn:cdx:", 1), s.product),
                 None => s.product.clone(),
@@ -236,10 +316,8 @@ pub fn cyclonedx(
                         .collect(),
                 );
             }
-            if let Some(j) = &s.justification {
-                if let Some(cdx) = cyclonedx_justification(j) {
-                    v["analysis"]["justification"] = json!(cdx);
-                }
+            if let Some(j) = s.justification {
+                v["analysis"]["justification"] = json!(j.cyclonedx());
             }
             if let Some(d) = &s.detail {
                 v["analysis"]["detail"] = json!(d);
@@ -309,26 +387,6 @@ fn source(id: &str) -> Option<Value> {
     Some(json!({ "name": name, "url": url }))
 }
 
-/// OpenVEX justification words mapped to the CycloneDX ones.
-fn cyclonedx_justification(j: &str) -> Option<&'static str> {
-    Some(match j {
-        "component_not_present" => "requires_dependency",
-        "vulnerable_code_not_present" | "code_not_present" => "code_not_present",
-        "vulnerable_code_not_in_execute_path" | "code_not_reachable" => "code_not_reachable",
-        "vulnerable_code_cannot_be_controlled_by_adversary" => "requires_environment",
-        "inline_mitigations_already_exist" | "protected_by_mitigating_control" => {
-            "protected_by_mitigating_control"
-        }
-        "requires_configuration" => "requires_configuration",
-        "requires_dependency" => "requires_dependency",
-        "requires_environment" => "requires_environment",
-        "protected_by_compiler" => "protected_by_compiler",
-        "protected_at_runtime" => "protected_at_runtime",
-        "protected_at_perimeter" => "protected_at_perimeter",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +426,7 @@ mod tests {
                 Status::Vex {
                     state: "not_affected".into(),
                     justification: Some("vulnerable_code_not_in_execute_path".into()),
+                    detail: None,
                     source: "vex.json".into(),
                 },
             ),
@@ -414,8 +473,15 @@ pub struct Publisher {
 }
 
 /// CSAF 2.0 in the VEX profile (`csaf_vex`): a product tree of the affected components and, per
-/// vulnerability, the product status with the impact or action statement the profile requires.
-pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timestamp: i64) -> Value {
+/// vulnerability, the product status with the impact or action statement the profile requires,
+/// and the CVSS v3 score of each finding that has one (CSAF 2.0 knows no CVSS v4).
+pub fn csaf(
+    findings: &[Finding],
+    statements: &[Statement],
+    publisher: &Publisher,
+    title: &str,
+    timestamp: i64,
+) -> Value {
     let mut products: Vec<&str> = statements.iter().map(|s| s.product.as_str()).collect();
     products.sort_unstable();
     products.dedup();
@@ -460,7 +526,15 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
                     status.insert(key.into(), json!(ids));
                 }
             }
-            let mut v = json!({ "product_status": status });
+            // The VEX profile wants notes on every vulnerability: the advisory's summary.
+            let summary = list
+                .iter()
+                .find_map(|s| finding_of(findings, s))
+                .map_or_else(|| id.to_string(), |f| f.title.clone());
+            let mut v = json!({
+                "notes": [{ "category": "summary", "title": "Summary", "text": summary }],
+                "product_status": status,
+            });
             let cve = std::iter::once(*id)
                 .chain(list[0].aliases.iter().map(String::as_str))
                 .find(|a| is_cve(a));
@@ -491,20 +565,48 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
             if !remediations.is_empty() {
                 v["remediations"] = Value::Array(remediations);
             }
-            let flags: Vec<Value> = list
-                .iter()
-                .filter(|s| s.status == VexStatus::NotAffected)
-                .map(|s| {
-                    let label = s
-                        .justification
-                        .as_deref()
-                        .and_then(csaf_flag)
-                        .unwrap_or("vulnerable_code_not_present");
-                    json!({ "label": label, "product_ids": [pid(&s.product)] })
+            let not_affected = || list.iter().filter(|s| s.status == VexStatus::NotAffected);
+            let flags: Vec<Value> = not_affected()
+                .filter_map(|s| {
+                    let j = s.justification?;
+                    Some(json!({ "label": j.openvex(), "product_ids": [pid(&s.product)] }))
                 })
                 .collect();
             if !flags.is_empty() {
                 v["flags"] = Value::Array(flags);
+            }
+            let threats: Vec<Value> = not_affected()
+                .filter(|s| s.detail.is_some() || s.justification.is_none())
+                .map(|s| {
+                    let details = s.detail.as_deref().unwrap_or("No justification was given.");
+                    json!({ "category": "impact", "details": details, "product_ids": [pid(&s.product)] })
+                })
+                .collect();
+            if !threats.is_empty() {
+                v["threats"] = Value::Array(threats);
+            }
+            let scores: Vec<Value> = list
+                .iter()
+                .filter_map(|s| {
+                    let f = finding_of(findings, s)?;
+                    let vector = f.severity.vector.as_deref()?;
+                    let version = ["3.0", "3.1"]
+                        .into_iter()
+                        .find(|v| vector.starts_with(&format!("CVSS:{v}/")))?;
+                    let score = f.severity.score?;
+                    Some(json!({
+                        "products": [pid(&s.product)],
+                        "cvss_v3": {
+                            "version": version,
+                            "vectorString": vector,
+                            "baseScore": score,
+                            "baseSeverity": cvss3_rating(score),
+                        },
+                    }))
+                })
+                .collect();
+            if !scores.is_empty() {
+                v["scores"] = Value::Array(scores);
             }
             v
         })
@@ -515,10 +617,11 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
         .collect();
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let date = rfc3339(timestamp);
-    json!({
+    sort_keys(json!({
         "document": {
             "category": "csaf_vex",
             "csaf_version": "2.0",
+            "lang": "en",
             "publisher": { "category": "vendor", "name": publisher.name, "namespace": publisher.namespace },
             "title": title,
             "tracking": {
@@ -533,7 +636,44 @@ pub fn csaf(statements: &[Statement], publisher: &Publisher, title: &str, timest
         },
         "product_tree": { "full_product_names": full_product_names },
         "vulnerabilities": vulnerabilities,
-    })
+    }))
+}
+
+/// The same value with every object's keys in alphabetical order, as CSAF's optional test 6.2.13
+/// asks (our other documents keep the order of their specifications' examples).
+fn sort_keys(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+/// The finding a statement was made from.
+fn finding_of<'a>(findings: &'a [Finding], s: &Statement) -> Option<&'a Finding> {
+    findings
+        .iter()
+        .find(|f| f.code == s.vulnerability && f.component.as_deref() == Some(&s.product))
+}
+
+/// The CVSS v3 qualitative rating of a base score.
+fn cvss3_rating(score: f64) -> &'static str {
+    match score {
+        s if s >= 9.0 => "CRITICAL",
+        s if s >= 7.0 => "HIGH",
+        s if s >= 4.0 => "MEDIUM",
+        s if s > 0.0 => "LOW",
+        _ => "NONE",
+    }
 }
 
 fn is_cve(id: &str) -> bool {
@@ -545,24 +685,6 @@ fn is_cve(id: &str) -> bool {
         && parts
             .next()
             .is_some_and(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// CSAF flag labels are the OpenVEX justifications.
-fn csaf_flag(j: &str) -> Option<&'static str> {
-    Some(match j {
-        "component_not_present" => "component_not_present",
-        "vulnerable_code_not_present" | "code_not_present" => "vulnerable_code_not_present",
-        "vulnerable_code_not_in_execute_path" | "code_not_reachable" => {
-            "vulnerable_code_not_in_execute_path"
-        }
-        "vulnerable_code_cannot_be_controlled_by_adversary" => {
-            "vulnerable_code_cannot_be_controlled_by_adversary"
-        }
-        "inline_mitigations_already_exist" | "protected_by_mitigating_control" => {
-            "inline_mitigations_already_exist"
-        }
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -585,7 +707,7 @@ mod csaf_tests {
                 aliases: vec!["GHSA-aaaa-bbbb-cccc".into()],
                 product: "pkg:npm/b@2.0.0".into(),
                 status: VexStatus::NotAffected,
-                justification: Some("vulnerable_code_not_in_execute_path".into()),
+                justification: Some(Justification::VulnerableCodeNotInExecutePath),
                 detail: None,
             },
         ];
@@ -593,7 +715,7 @@ mod csaf_tests {
             name: "Acme".into(),
             namespace: "https://acme.example".into(),
         };
-        let doc = csaf(&st, &p, "Acme router VEX", 0);
+        let doc = csaf(&[], &st, &p, "Acme router VEX", 0);
         let v = &doc["vulnerabilities"][0];
         assert_eq!(v["cve"], "CVE-2024-0001");
         assert_eq!(v["ids"][0]["text"], "GHSA-aaaa-bbbb-cccc");

@@ -4,10 +4,13 @@
 //! in [`parsers::PARSERS`]. The tree walk ([`walk`]) classifies each file once and hands it to the
 //! parser that claims it; [`merge`] folds the per-file results into one [`proven_model::Inventory`].
 
+mod elf;
 pub mod graph;
 pub mod json;
 pub mod merge;
 pub mod parsers;
+pub mod rootfs;
+mod sqlite;
 pub mod text;
 pub mod walk;
 pub mod yaml;
@@ -17,8 +20,8 @@ pub use parsers::{
     PARSERS,
 };
 pub use walk::{
-    inventory_file, inventory_file_as, inventory_tree, walk, InventoryVisitor, Visitor,
-    WalkOptions, WalkedFile,
+    inventory_file, inventory_file_as, inventory_tree, walk, DiskTree, InventoryVisitor, Tree,
+    Visitor, WalkOptions, WalkedFile,
 };
 
 /// Parses bytes as the named format, the way the walk does, and merges the result. For fuzz targets

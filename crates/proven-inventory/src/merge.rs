@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use proven_model::{Completeness, Component, Diagnostic, Hash, Inventory, Location, Manifest};
 
 use crate::parsers::{ParseFailure, Parsed, ParserDef};
+use crate::rootfs::{self, Installed};
 
 /// The outcome of reading one file.
 #[derive(Debug)]
@@ -40,6 +41,8 @@ fn global_id(c: &Component, path: &str) -> String {
 /// deterministic.
 pub fn merge(mut files: Vec<FileResult>) -> Inventory {
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    rootfs::resolve_distros(&mut files);
+    let mut installed = Installed::default();
     let mut components: BTreeMap<String, Component> = BTreeMap::new();
     let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut manifests = Vec::with_capacity(files.len());
@@ -70,6 +73,13 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                 incomplete = Some(format!("could not be parsed: {}", failure.message));
             }
             Ok(parsed) => {
+                let quiet = parsed.not_a_manifest
+                    && parsed.components.is_empty()
+                    && parsed.diagnostics.is_empty()
+                    && parsed.incomplete.is_none()
+                    && incomplete.is_none();
+                let mut package_ids = Vec::new();
+                let facts = parsed.installed;
                 manifest.format = parsed.format;
                 diagnostics.extend(parsed.diagnostics);
                 incomplete = incomplete.or(parsed.incomplete);
@@ -78,6 +88,9 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                 for mut c in parsed.components {
                     let id = global_id(&c, &file.path);
                     ids.insert(std::mem::take(&mut c.id), id.clone());
+                    if facts.as_ref().is_some_and(|f| f.packages.is_some()) {
+                        package_ids.push((c.name.clone(), arch_of(&c), id.clone()));
+                    }
                     manifest.components.insert(id.clone());
                     match components.get_mut(&id) {
                         Some(existing) => absorb(existing, c),
@@ -102,6 +115,12 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                     .iter()
                     .filter_map(|d| ids.get(d).cloned())
                     .collect();
+                if let Some(facts) = facts {
+                    installed.add(facts, package_ids);
+                }
+                if quiet {
+                    continue;
+                }
             }
         }
         if let Some(reason) = incomplete {
@@ -109,6 +128,7 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
         }
         manifests.push(manifest);
     }
+    installed.mark_owned(&mut components, &mut dependencies);
     diagnostics.sort();
     diagnostics.dedup();
     Inventory {
@@ -117,6 +137,13 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
         manifests,
         diagnostics,
     }
+}
+
+/// The `arch` qualifier of a component's purl.
+fn arch_of(c: &Component) -> Option<String> {
+    c.purl
+        .as_ref()
+        .and_then(|p| p.qualifiers().get("arch").cloned())
 }
 
 /// Folds a second sighting of the same component into the first.

@@ -1,6 +1,6 @@
 //! The tree walk: one parallel, .gitignore-aware pass that hands each recognised file to its parser.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use ignore::overrides::{Override, OverrideBuilder};
@@ -55,10 +55,36 @@ impl Default for WalkOptions {
 pub struct WalkedFile<'a> {
     /// Path relative to the walk root, forward slashes.
     pub rel: &'a str,
-    /// Path on disk.
-    pub path: &'a Path,
+    /// Size in bytes, as the tree records it (also when the bytes were not read).
+    pub size: u64,
     /// The bytes; `Err` says why they were not read (over the size limit, unreadable).
     pub bytes: Result<&'a [u8], &'a str>,
+    /// The tree the file is in, for companion files (`go.sum` beside `go.mod`).
+    pub tree: &'a dyn Tree,
+}
+
+/// Where walked files live: a folder on disk, or the filesystem of a container image.
+pub trait Tree: Sync + std::fmt::Debug {
+    /// The regular file at `rel` (relative to the root, forward slashes), if it is there and no
+    /// larger than `max` bytes. Never reads outside the root's own files.
+    fn read(&self, rel: &str, max: u64) -> Option<Vec<u8>>;
+}
+
+/// A folder on disk as a [`Tree`].
+#[derive(Debug)]
+pub struct DiskTree<'a> {
+    pub root: &'a Path,
+}
+
+impl Tree for DiskTree<'_> {
+    fn read(&self, rel: &str, max: u64) -> Option<Vec<u8>> {
+        let path = self.root.join(rel);
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > max {
+            return None;
+        }
+        std::fs::read(path).ok()
+    }
 }
 
 /// Something that looks at files during the one walk of a tree: the inventory, each scanner.
@@ -84,6 +110,9 @@ pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Ve
         }
     }
     let overrides = overrides.build().unwrap_or_else(|_| Override::empty());
+    // In an installed file system, node_modules and virtualenvs are what is installed, not
+    // vendored copies of what a lockfile already lists.
+    let include_vendored = include_vendored || is_installed_root(root);
     WalkBuilder::new(root)
         .overrides(overrides)
         .hidden(false)
@@ -115,6 +144,18 @@ pub fn walk(root: &Path, options: &WalkOptions, visitors: &[&dyn Visitor]) -> Ve
     walk_errors.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Whether a folder is the root of an installed file system (a machine's or an unpacked image's).
+pub fn is_installed_root(root: &Path) -> bool {
+    [
+        "etc/os-release",
+        "usr/lib/os-release",
+        "var/lib/dpkg/status",
+        "lib/apk/db/installed",
+    ]
+    .iter()
+    .any(|p| root.join(p).symlink_metadata().is_ok())
+}
+
 fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
     let name = path
         .file_name()
@@ -140,8 +181,9 @@ fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
     };
     let file = WalkedFile {
         rel: &rel,
-        path,
+        size,
         bytes: read.as_deref().map_err(String::as_str),
+        tree: &DiskTree { root },
     };
     for v in wanting {
         v.visit(&file);
@@ -167,26 +209,21 @@ impl Visitor for InventoryVisitor {
         };
         let result = match file.bytes {
             Ok(bytes) => {
-                let dir: PathBuf = file
-                    .path
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
-                let size = bytes.len() as u64;
-                let sibling = move |name: &str| -> Option<String> {
-                    let p = dir.join(name);
-                    let meta = std::fs::metadata(&p).ok()?;
-                    if !meta.is_file() || meta.len() > size.max(64 << 20) {
-                        return None;
-                    }
-                    std::fs::read_to_string(p).ok()
+                let dir = file.rel.rsplit_once('/').map(|(d, _)| d);
+                let max = (bytes.len() as u64).max(64 << 20);
+                let sibling = |name: &str| -> Option<String> {
+                    let rel = match dir {
+                        Some(d) => format!("{d}/{name}"),
+                        None => name.to_string(),
+                    };
+                    String::from_utf8(file.tree.read(&rel, max)?).ok()
                 };
                 parse_file(parser, file.rel.to_string(), bytes, &sibling)
             }
             Err(why) => FileResult {
                 path: file.rel.to_string(),
                 parser,
-                size: std::fs::metadata(file.path).map(|m| m.len()).unwrap_or(0),
+                size: file.size,
                 hashes: Vec::new(),
                 diagnostics: Vec::new(),
                 incomplete: None,
@@ -281,7 +318,7 @@ fn parse_file(
         path: rel.clone(),
         parser,
         size: bytes.len() as u64,
-        hashes: file_hashes(bytes),
+        hashes: Vec::new(),
         diagnostics: Vec::new(),
         incomplete: None,
         outcome: Err(ParseFailure {
@@ -289,28 +326,41 @@ fn parse_file(
             message: String::new(),
         }),
     };
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(e) => {
-            let bad = e.valid_up_to();
-            let line = crate::text::line_of(&String::from_utf8_lossy(&bytes[..bad]), bad);
-            result.diagnostics.push(Diagnostic::error(
-                Location::line(rel.clone(), line),
-                format!(
-                    "not UTF-8 text at byte {bad}; expected a UTF-8 {}",
-                    parser.name
-                ),
-            ));
-            result.incomplete = Some("the file is not valid UTF-8".into());
-            String::from_utf8_lossy(bytes)
+    let text = if parser.binary {
+        std::borrow::Cow::Borrowed("")
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(e) => {
+                let bad = e.valid_up_to();
+                let line = crate::text::line_of(&String::from_utf8_lossy(&bytes[..bad]), bad);
+                result.diagnostics.push(Diagnostic::error(
+                    Location::line(rel.clone(), line),
+                    format!(
+                        "not UTF-8 text at byte {bad}; expected a UTF-8 {}",
+                        parser.name
+                    ),
+                ));
+                result.incomplete = Some("the file is not valid UTF-8".into());
+                String::from_utf8_lossy(bytes)
+            }
         }
     };
     let input = Input {
         path: &rel,
         text: &text,
+        bytes,
         sibling,
     };
     result.outcome = (parser.parse)(&input);
+    // Files that turn out to list nothing (most executables) get no manifest entry: skip hashing.
+    let listed = result
+        .outcome
+        .as_ref()
+        .map_or(true, |p| !p.not_a_manifest || !p.components.is_empty());
+    if listed {
+        result.hashes = file_hashes(bytes);
+    }
     result
 }
 

@@ -100,6 +100,8 @@ pub enum ComponentKind {
     Framework,
     OperatingSystem,
     File,
+    /// A container image.
+    Container,
 }
 
 /// Whether a component is needed at run time.

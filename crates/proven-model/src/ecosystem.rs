@@ -39,6 +39,10 @@ pub enum Ecosystem {
     Alpine,
     #[serde(rename = "Red Hat")]
     RedHat,
+    #[serde(rename = "Rocky Linux")]
+    RockyLinux,
+    #[serde(rename = "AlmaLinux")]
+    AlmaLinux,
     /// A component whose ecosystem we cannot name (first-party code, a generic file).
     #[serde(rename = "generic")]
     Generic,
@@ -63,6 +67,8 @@ impl Ecosystem {
         Ecosystem::Ubuntu,
         Ecosystem::Alpine,
         Ecosystem::RedHat,
+        Ecosystem::RockyLinux,
+        Ecosystem::AlmaLinux,
         Ecosystem::Generic,
     ];
 
@@ -85,6 +91,8 @@ impl Ecosystem {
             Ecosystem::Ubuntu => "Ubuntu",
             Ecosystem::Alpine => "Alpine",
             Ecosystem::RedHat => "Red Hat",
+            Ecosystem::RockyLinux => "Rocky Linux",
+            Ecosystem::AlmaLinux => "AlmaLinux",
             Ecosystem::Generic => "generic",
         }
     }
@@ -106,7 +114,7 @@ impl Ecosystem {
             Ecosystem::Swift => "swift",
             Ecosystem::Debian | Ecosystem::Ubuntu => "deb",
             Ecosystem::Alpine => "apk",
-            Ecosystem::RedHat => "rpm",
+            Ecosystem::RedHat | Ecosystem::RockyLinux | Ecosystem::AlmaLinux => "rpm",
             Ecosystem::Generic => "generic",
         }
     }
@@ -120,16 +128,61 @@ impl Ecosystem {
             .find(|e| e.osv_name() == base)
     }
 
-    /// The ecosystem of a purl type; `deb` maps to Debian (the namespace tells Ubuntu apart).
+    /// The ecosystem of a purl type; `deb` maps to Debian and `rpm` to Red Hat unless the
+    /// namespace names Ubuntu, Rocky Linux or AlmaLinux.
     pub fn from_purl_type(ty: &str, namespace: Option<&str>) -> Option<Ecosystem> {
         match (ty, namespace) {
             ("deb", Some("ubuntu")) => Some(Ecosystem::Ubuntu),
             ("deb", _) => Some(Ecosystem::Debian),
-            _ => Ecosystem::ALL
-                .iter()
-                .copied()
-                .find(|e| e.purl_type() == ty && *e != Ecosystem::Ubuntu),
+            ("rpm", Some("rocky" | "rocky-linux")) => Some(Ecosystem::RockyLinux),
+            ("rpm", Some("almalinux")) => Some(Ecosystem::AlmaLinux),
+            ("rpm", _) => Some(Ecosystem::RedHat),
+            _ => Ecosystem::ALL.iter().copied().find(|e| e.purl_type() == ty),
         }
+    }
+
+    /// Whether this is an operating system distribution, whose OSV records are per release.
+    pub fn is_distro(self) -> bool {
+        matches!(
+            self,
+            Ecosystem::Debian
+                | Ecosystem::Ubuntu
+                | Ecosystem::Alpine
+                | Ecosystem::RedHat
+                | Ecosystem::RockyLinux
+                | Ecosystem::AlmaLinux
+        )
+    }
+
+    /// The OSV release of a distribution version as `/etc/os-release` `VERSION_ID` or a purl
+    /// `distro` qualifier writes it: Debian `12.5` → `12`, Ubuntu `22.04` → `22.04:LTS` (the
+    /// even years' April releases are the LTS ones), Alpine `3.20.1` → `v3.20`, Rocky Linux and
+    /// AlmaLinux `9.4` → `9`. `None` where OSV's release names cannot be derived from the version:
+    /// Red Hat's are product streams (`enterprise_linux:9::appstream`) the package database does
+    /// not record, and language ecosystems have none.
+    pub fn osv_release(self, version: &str) -> Option<String> {
+        let mut parts = version.split('.');
+        let major = parts.next().filter(|m| !m.is_empty())?;
+        let minor = parts.next();
+        Some(match self {
+            Ecosystem::Debian | Ecosystem::RockyLinux | Ecosystem::AlmaLinux => major.to_string(),
+            Ecosystem::Alpine => match minor {
+                Some(minor) => format!("v{major}.{minor}"),
+                None => format!("v{major}"),
+            },
+            Ecosystem::Ubuntu => {
+                let Some(minor) = minor else {
+                    return Some(version.to_string());
+                };
+                let lts = minor == "04" && major.parse::<u32>().is_ok_and(|y| y % 2 == 0);
+                if lts {
+                    format!("{major}.{minor}:LTS")
+                } else {
+                    format!("{major}.{minor}")
+                }
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -162,5 +215,38 @@ mod tests {
             Ecosystem::from_purl_type("golang", None),
             Some(Ecosystem::Go)
         );
+        assert_eq!(
+            Ecosystem::from_purl_type("rpm", Some("rocky")),
+            Some(Ecosystem::RockyLinux)
+        );
+        assert_eq!(
+            Ecosystem::from_purl_type("rpm", Some("fedora")),
+            Some(Ecosystem::RedHat)
+        );
+    }
+
+    #[test]
+    fn osv_releases() {
+        assert_eq!(Ecosystem::Debian.osv_release("12.5").as_deref(), Some("12"));
+        assert_eq!(Ecosystem::Debian.osv_release("12").as_deref(), Some("12"));
+        assert_eq!(
+            Ecosystem::Ubuntu.osv_release("22.04").as_deref(),
+            Some("22.04:LTS")
+        );
+        assert_eq!(
+            Ecosystem::Ubuntu.osv_release("23.10").as_deref(),
+            Some("23.10")
+        );
+        assert_eq!(
+            Ecosystem::Alpine.osv_release("3.20.3").as_deref(),
+            Some("v3.20")
+        );
+        assert_eq!(
+            Ecosystem::RockyLinux.osv_release("9.4").as_deref(),
+            Some("9")
+        );
+        assert_eq!(Ecosystem::RedHat.osv_release("9.4"), None);
+        assert_eq!(Ecosystem::Debian.osv_release(""), None);
+        assert_eq!(Ecosystem::Npm.osv_release("1.0"), None);
     }
 }

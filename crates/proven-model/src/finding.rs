@@ -175,10 +175,45 @@ pub enum Status {
     },
     /// Settled by a VEX statement.
     Vex {
+        /// `not_affected` or `fixed` (OpenVEX words).
         state: String,
+        /// An OpenVEX justification (`vulnerable_code_not_in_execute_path`, ...).
         justification: Option<String>,
+        /// The impact or action statement, as the VEX author wrote it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+        /// The VEX document that said so.
         source: String,
     },
     /// Suppressed in the file itself (`proven:ignore`) or by a baseline.
     Suppressed { reason: String },
+}
+
+impl fmt::Display for Status {
+    /// One line for people: `open`, `waived until 2027-01-01`, `VEX not_affected
+    /// (vulnerable_code_not_in_execute_path) per vex/app.json: the parser is never called`,
+    /// `suppressed`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Open => f.write_str("open"),
+            Status::Waived { expires, .. } => write!(f, "waived until {expires}"),
+            Status::Vex {
+                state,
+                justification,
+                detail,
+                source,
+            } => {
+                write!(f, "VEX {state}")?;
+                if let Some(j) = justification {
+                    write!(f, " ({j})")?;
+                }
+                write!(f, " per {source}")?;
+                match detail {
+                    Some(d) => write!(f, ": {d}"),
+                    None => Ok(()),
+                }
+            }
+            Status::Suppressed { .. } => f.write_str("suppressed"),
+        }
+    }
 }

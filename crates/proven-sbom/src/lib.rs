@@ -81,6 +81,10 @@ pub struct Product {
     pub manufacturer: Option<String>,
     /// Product licence, SPDX expression.
     pub license: Option<String>,
+    /// What the product is (`None`: an application); a container image is `Container`.
+    pub kind: Option<proven_model::ComponentKind>,
+    /// The product's package URL, when it has one (`pkg:oci/…` for an image).
+    pub purl: Option<proven_model::Purl>,
 }
 
 /// Document-level facts that do not come from the inventory.

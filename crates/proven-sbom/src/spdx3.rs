@@ -177,6 +177,7 @@ fn purpose(k: ComponentKind) -> &'static str {
         ComponentKind::Framework => "framework",
         ComponentKind::OperatingSystem => "operatingSystem",
         ComponentKind::File => "file",
+        ComponentKind::Container => "container",
     }
 }
 
@@ -392,7 +393,8 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
         spdx_id: Some(product_id.clone()),
         name: Some(product.name.clone()),
         package_version: product.version.clone(),
-        primary_purpose: Some("application"),
+        package_url: product.purl.as_ref().map(ToString::to_string),
+        primary_purpose: Some(purpose(product.kind)),
         originated_by,
         ..Node::default()
     });

@@ -16,6 +16,8 @@ pub(crate) struct ProductView {
     pub version: Option<String>,
     pub manufacturer: Option<String>,
     pub license: Option<String>,
+    pub kind: ComponentKind,
+    pub purl: Option<proven_model::Purl>,
     /// Components the product depends on directly.
     pub depends_on: BTreeSet<String>,
 }
@@ -55,12 +57,18 @@ impl ProductView {
         while inventory.component(&id).is_some() {
             id.push_str("#product");
         }
+        let (kind, purl) = match &meta.product {
+            Some(p) => (p.kind.unwrap_or(ComponentKind::Application), p.purl.clone()),
+            None => (ComponentKind::Application, None),
+        };
         ProductView {
             id,
             name,
             version,
             manufacturer,
             license,
+            kind,
+            purl,
             depends_on: top_level(inventory),
         }
     }

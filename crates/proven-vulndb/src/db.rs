@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::eval::{evaluate, Hit, Outcome, VersionCache};
 use crate::index::{ClusterEntry, Index, IndexError, PackageEntry, VulnEntry};
-use crate::names::{canonical_name, component_name, component_release, key};
+use crate::names::{canonical_name, component_name, component_release, component_version, key};
 use crate::order::Order;
 use crate::severity::{self, Rated};
 use crate::store::{io_err, read_snapshot, Layout, Snapshot, StoreError};
@@ -241,6 +241,11 @@ impl Database {
     }
 
     fn match_component<'a>(&'a self, c: &Component, decoded: &mut Decoded<'a>) -> Verdict<'a> {
+        if let Some(owner) = c.properties.get("proven:owned-by") {
+            return Verdict::Skipped(format!(
+                "its files belong to the OS package {owner}, whose distribution advisories cover it"
+            ));
+        }
         if let Some(origin) = c.properties.get("proven:origin") {
             if origin != "registry" {
                 return Verdict::Skipped(format!(
@@ -261,6 +266,14 @@ impl Database {
         }
         let name = canonical_name(base, &component_name(c));
         let release = component_release(c);
+        // A distribution's records are per release: without one, matching the release-less
+        // records alone would pass the package as clean on evidence that never applied to it.
+        if c.ecosystem.is_distro() && release.is_empty() {
+            return Verdict::Unmatched(format!(
+                "{base} package with no known distribution release (no os-release beside its \
+                 package database, no `distro` qualifier); {base} advisories are per release"
+            ));
+        }
         // A release-scoped component also gets the records that name no release.
         let mut keys = vec![key(base, &release, &name)];
         if !release.is_empty() {
@@ -294,7 +307,7 @@ impl Database {
             };
         }
         let package = format!("{base}/{name}");
-        let Some(version) = c.version.as_deref().filter(|v| !v.is_empty()) else {
+        let Some(version) = component_version(c).filter(|v| !v.is_empty()) else {
             let why = c
                 .requirement
                 .as_deref()
@@ -442,8 +455,8 @@ impl Database {
         }
         evidence.insert("matched".to_string(), matched);
         evidence.insert("records".to_string(), join(records.iter().copied(), ", "));
-        if let Some(v) = &c.version {
-            evidence.insert("version".to_string(), v.clone());
+        if let Some(v) = component_version(c) {
+            evidence.insert("version".to_string(), v.to_string());
         }
         evidence.insert(
             "package".to_string(),

@@ -25,7 +25,6 @@ mod osv;
 mod severity;
 mod source;
 mod store;
-mod time;
 mod update;
 
 use std::ffi::OsString;

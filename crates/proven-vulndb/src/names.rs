@@ -48,11 +48,13 @@ pub fn key(base_ecosystem: &str, release: &str, canonical: &str) -> Vec<u8> {
 }
 
 /// The package name OSV would use for a component (`@scope/name`, `groupId:artifactId`, the Go
-/// module path; the source package for OS packages when the inventory recorded it).
+/// module path; the source package for Debian, Ubuntu and Alpine packages when the inventory
+/// recorded it, since their advisories name source packages; rpm distributions' advisories name
+/// the binary packages).
 pub fn component_name(c: &Component) -> String {
     if matches!(
         c.ecosystem,
-        Ecosystem::Debian | Ecosystem::Ubuntu | Ecosystem::Alpine | Ecosystem::RedHat
+        Ecosystem::Debian | Ecosystem::Ubuntu | Ecosystem::Alpine
     ) {
         if let Some(src) = c.properties.get("proven:source-package") {
             return src.clone();
@@ -64,10 +66,30 @@ pub fn component_name(c: &Component) -> String {
     }
 }
 
+/// The version OSV would compare for a component: the source package's version where
+/// [`component_name`] names the source package and the inventory recorded its version (a binary
+/// package can carry its own epoch or binNMU suffix: `bsdutils 1:2.38.1-5` is built from
+/// `util-linux 2.38.1-5`), else the component's own.
+pub fn component_version(c: &Component) -> Option<&str> {
+    let by_source = matches!(
+        c.ecosystem,
+        Ecosystem::Debian | Ecosystem::Ubuntu | Ecosystem::Alpine
+    ) && c.properties.contains_key("proven:source-package");
+    by_source
+        .then(|| {
+            c.properties
+                .get("proven:source-version")
+                .map(String::as_str)
+        })
+        .flatten()
+        .or(c.version.as_deref())
+}
+
 /// The OSV release a component belongs to: the `proven:release` property when the inventory set
 /// one (exactly as OSV writes it, `12`, `v3.20`, `22.04:LTS`), else derived from the purl's
 /// `distro` qualifier for OS packages (`debian-12.5` → `12`, `alpine-3.20.1` → `v3.20`,
-/// `ubuntu-22.04` → `22.04:LTS`). Empty for language ecosystems.
+/// `ubuntu-22.04` → `22.04:LTS`, see [`Ecosystem::osv_release`]). Empty for language ecosystems
+/// and when nothing says which release an OS package belongs to.
 pub fn component_release(c: &Component) -> String {
     if let Some(r) = c.properties.get("proven:release") {
         return r.clone();
@@ -79,33 +101,8 @@ pub fn component_release(c: &Component) -> String {
     let Some(distro) = distro else {
         return String::new();
     };
-    let version = distro
-        .rsplit_once('-')
-        .map_or(distro.as_str(), |(_, v)| v)
-        .to_string();
-    let mut parts = version.split('.');
-    let major = parts.next().unwrap_or_default();
-    let minor = parts.next();
-    match c.ecosystem {
-        Ecosystem::Debian => major.to_string(),
-        Ecosystem::Alpine => match minor {
-            Some(minor) => format!("v{major}.{minor}"),
-            None => format!("v{major}"),
-        },
-        Ecosystem::Ubuntu => {
-            let Some(minor) = minor else {
-                return version;
-            };
-            // LTS releases are the even years' April releases.
-            let lts = minor == "04" && major.parse::<u32>().is_ok_and(|y| y % 2 == 0);
-            if lts {
-                format!("{major}.{minor}:LTS")
-            } else {
-                format!("{major}.{minor}")
-            }
-        }
-        _ => version,
-    }
+    let version = distro.rsplit_once('-').map_or(distro.as_str(), |(_, v)| v);
+    c.ecosystem.osv_release(version).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::Timestamp;
+use proven_model::date::Timestamp;
 
 /// What a snapshot holds and where it came from (`snapshot.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

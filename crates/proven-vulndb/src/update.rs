@@ -19,7 +19,7 @@ use crate::store::{
     io_err, read_snapshot, replace_file, snapshot_json, sync_dir, write_synced, EcosystemSnapshot,
     FeedSnapshot, Layout, Lock, Skipped, Snapshot, SourceFile, StoreError,
 };
-use crate::time::Timestamp;
+use proven_model::date::Timestamp;
 
 /// Receives progress from `update`; the binary draws it. Every method has a silent default.
 pub trait Reporter: Sync {

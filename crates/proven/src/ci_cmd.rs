@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use proven_evidence::build::BuildInfo;
-use proven_evidence::evidence::{Evidence, RunInfo, Tool};
+use proven_evidence::evidence::{Evidence, RunInfo, StageTime, Tool};
 use proven_evidence::{compliance, decide, report, vex, Config, Outcome};
 use proven_model::date::rfc3339;
 use proven_model::Finding;
@@ -20,22 +20,52 @@ use proven_inventory::InventoryVisitor;
 use crate::cli::{CiArgs, CiFormat, InitArgs, KeyGenerateArgs, VerifyArgs};
 use crate::exit::Code;
 
-/// Wall-clock time of each stage, printed in the summary and kept in the evidence.
+/// Wall-clock time of each stage: printed in the summary (and as each ends with `--verbose`) and
+/// kept in the manifest.
 #[derive(Default)]
-struct Stages(Vec<(&'static str, f64)>);
+struct Stages {
+    done: Vec<StageTime>,
+    verbose: bool,
+}
 
 impl Stages {
     fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
         let out = f();
-        self.0.push((name, t.elapsed().as_secs_f64()));
+        let seconds = t.elapsed().as_secs_f64();
+        if self.verbose {
+            eprintln!("proven ci: {name} took {seconds:.3}s");
+        }
+        self.done.push(StageTime {
+            stage: name.into(),
+            seconds: (seconds * 1000.0).round() / 1000.0,
+        });
         out
     }
 }
 
 pub fn run(args: &CiArgs) -> Result<Code> {
     let started = now();
-    let root = &args.path;
+    let (root, image) = match &args.image {
+        Some(path) => (
+            args.path.clone(),
+            Some(
+                crate::sbom_cmd::image_at(path)?
+                    .with_context(|| format!("{} is not a container image", path.display()))?,
+            ),
+        ),
+        None => match crate::sbom_cmd::image_at(&args.path)? {
+            Some(image) => (
+                args.path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                Some(image),
+            ),
+            None => (args.path.clone(), None),
+        },
+    };
+    let root = &root;
     if !root.is_dir() {
         bail!(
             "{} is not a folder; `proven ci` scans a project folder",
@@ -56,7 +86,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             Ok((p.display().to_string(), bytes))
         })
         .collect::<Result<_>>()?;
-    let mut stages = Stages::default();
+    let mut stages = Stages {
+        verbose: args.verbose,
+        ..Stages::default()
+    };
     let mut evidence = Evidence::default();
 
     let walk = args
@@ -67,10 +100,24 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     let configs = ConfigScanner::new();
     let (secret_run, config_run) = (ScannerRun::new(&secrets), ScannerRun::new(&configs));
     let inventory_visitor = InventoryVisitor::default();
-    let walk_problems = stages.time("walk", || {
-        proven_inventory::walk(root, &walk, &[&inventory_visitor, &secret_run, &config_run])
-    });
-    let inventory = inventory_visitor.finish(walk_problems);
+    let visitors: [&dyn proven_inventory::Visitor; 3] =
+        [&inventory_visitor, &secret_run, &config_run];
+    let walked = stages.time("walk", || -> Result<_> {
+        Ok(match &image {
+            Some(image) => {
+                let walked = proven_image::walk_image(image, &walk, &visitors)
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                configs.check_image(&image.archive, &image.runtime, &config_run.sink);
+                (walked.diagnostics.clone(), Some(walked))
+            }
+            None => (proven_inventory::walk(root, &walk, &visitors), None),
+        })
+    })?;
+    let (walk_problems, image_walk) = walked;
+    let mut inventory = inventory_visitor.finish(walk_problems);
+    if let Some(w) = &image_walk {
+        w.annotate(&mut inventory);
+    }
     configs.finish(&config_run.sink);
     let scanned = [secret_run.sink.into_parts(), config_run.sink.into_parts()];
     stages.time("sbom", || -> Result<()> {
@@ -79,7 +126,10 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             "application/json",
             serde_json::to_vec_pretty(&inventory)?,
         );
-        let meta = crate::sbom_cmd::sbom_meta(root, &inventory, &config, None);
+        let mut meta = crate::sbom_cmd::sbom_meta(root, &inventory, &config, None);
+        if let Some(image) = &image {
+            meta.product = Some(crate::sbom_cmd::image_product(image, &config));
+        }
         let cdx = proven_sbom::write(proven_sbom::Format::CycloneDx16, &inventory, &meta);
         evidence.add(
             "sbom.cdx.json",
@@ -91,7 +141,9 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         Ok(())
     })?;
 
-    let build = BuildInfo::detect(root, &|k| std::env::var(k).ok());
+    let build = stages.time("provenance", || {
+        BuildInfo::detect(root, &|k| std::env::var(k).ok())
+    });
     let mut findings: Vec<Finding> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut scanners: Vec<String> = vec!["secrets".into(), "config".into()];
@@ -140,7 +192,18 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             }
         }
     });
-    let decision = stages.time("policy", || decide(&mut findings, &config, today));
+    let (vex_input, vex_errors) = stages.time("vex", || {
+        // VEX files are named relative to the configuration file.
+        let base = config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(root.as_path());
+        proven_evidence::vex_in::read_files(&config.vex.files, base)
+    });
+    problems.extend(vex_errors.iter().map(ToString::to_string));
+    let decision = stages.time("policy", || {
+        decide(&mut findings, &config, &vex_input, today)
+    });
     evidence.add(
         "policy.json",
         "application/json",
@@ -180,6 +243,7 @@ pub fn run(args: &CiArgs) -> Result<Code> {
             parameters: serde_json::json!({
                 "command": "proven ci",
                 "path": args.path.display().to_string(),
+                "image": image.as_ref().map(|i| i.archive.clone()),
                 "config": config_name,
                 "sarif": args.sarif.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             }),
@@ -197,6 +261,12 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         started: rfc3339(started),
         finished: rfc3339(finished),
         database: snapshot.as_ref().map(serde_json::to_value).transpose()?,
+        // Timings differ on every run: left out when SOURCE_DATE_EPOCH asks for reproducible output.
+        timings: if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+            Vec::new()
+        } else {
+            stages.done.clone()
+        },
     };
     stages
         .time("evidence", || evidence.write(&args.out, &run))
@@ -238,6 +308,12 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     for r in &decision.reasons {
         summary.push_str(&format!("  fail: {r}\n"));
     }
+    for f in &findings {
+        if let proven_model::Status::Vex { .. } = f.status {
+            let place = f.component.as_deref().unwrap_or(&f.location.path);
+            summary.push_str(&format!("  vex: {} in {place}: {}\n", f.code, f.status));
+        }
+    }
     for w in &decision.warnings {
         summary.push_str(&format!("  warn: {w}\n"));
     }
@@ -245,9 +321,9 @@ pub fn run(args: &CiArgs) -> Result<Code> {
         summary.push_str(&format!("  warn: {w}\n"));
     }
     let times: Vec<String> = stages
-        .0
+        .done
         .iter()
-        .map(|(n, s)| format!("{n} {:.3}s", s))
+        .map(|t| format!("{} {:.3}s", t.stage, t.seconds))
         .collect();
     summary.push_str(&format!("  stages: {}\n", times.join(", ")));
     summary.push_str(&format!("  evidence: {}\n", args.out.display()));
@@ -347,7 +423,13 @@ fn write_reports(evidence: &mut Evidence, r: &Results<'_>) -> Result<()> {
     evidence.add(
         "vex.csaf.json",
         "application/json",
-        json(&vex::csaf(&statements, &publisher, &title, timestamp))?,
+        json(&vex::csaf(
+            findings,
+            &statements,
+            &publisher,
+            &title,
+            timestamp,
+        ))?,
     );
     let facts = compliance::Facts {
         config,

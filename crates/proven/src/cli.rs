@@ -32,7 +32,7 @@ pub enum Command {
     Key(KeyCommand),
     /// Check Dockerfiles, docker-compose files, Kubernetes manifests and Terraform.
     Config(ConfigArgs),
-    /// Print the documentation of a configuration rule (`list` lists them all).
+    /// Print the documentation of a configuration or secrets rule (`list` lists them all).
     Explain(ExplainArgs),
     /// Find credentials in a tree (or its git history); exit 1 when a tier A or B secret is open.
     Secrets(SecretsArgs),
@@ -86,7 +86,7 @@ pub enum ConfigFormat {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The rule id (`docker-runs-as-root`), or `list`.
+    /// The rule id (`docker-runs-as-root`, `github-pat`), or `list`.
     pub rule: String,
 }
 
@@ -130,9 +130,14 @@ pub struct KeyGenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct CiArgs {
-    /// The project folder.
+    /// The project folder, or a container image (docker save archive, OCI layout folder or
+    /// tarball) to scan instead of a folder; proven.toml is then looked up beside the image.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Scan this container image (docker save archive, OCI layout) instead of the folder; the
+    /// folder still gives proven.toml and the build's provenance.
+    #[arg(long, value_name = "FILE")]
+    pub image: Option<PathBuf>,
     /// Configuration file (default: proven.toml in the project folder, if present).
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
@@ -163,6 +168,9 @@ pub struct CiArgs {
     /// Summary style on standard output.
     #[arg(long, value_enum, default_value_t = CiFormat::Text)]
     pub format: CiFormat,
+    /// Print each stage's time on standard error as it ends.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::{bail, Context, Result};
 use proven_checks::config::{rule, ConfigScanner, RULES};
 use proven_checks::scanner::ScannerRun;
+use proven_checks::secrets;
 use proven_model::{DiagnosticLevel, SeverityLevel, Status};
 
 use crate::cli::{ConfigArgs, ConfigFormat, ExplainArgs};
@@ -17,7 +18,13 @@ pub fn run(args: &ConfigArgs) -> Result<Code> {
         .with_context(|| format!("cannot read {}", args.path.display()))?;
     let scanner = ConfigScanner::new();
     let run = ScannerRun::new(&scanner);
-    let mut problems = if meta.is_dir() || meta.is_file() {
+    let image = crate::sbom_cmd::image_at(&args.path)?;
+    let mut problems = if let Some(image) = &image {
+        let walked = proven_image::walk_image(image, &args.walk.options(&[], false), &[&run])
+            .map_err(|e| anyhow::anyhow!(e))?;
+        scanner.check_image(&image.archive, &image.runtime, &run.sink);
+        walked.diagnostics
+    } else if meta.is_dir() || meta.is_file() {
         proven_inventory::walk(&args.path, &args.walk.options(&[], false), &[&run])
     } else {
         bail!("{} is neither a folder nor a file", args.path.display());
@@ -87,31 +94,40 @@ pub fn run(args: &ConfigArgs) -> Result<Code> {
     Ok(if failing { Code::Failed } else { Code::Passed })
 }
 
+/// `proven explain`: the documentation of a configuration or secrets rule, or the list of both.
 pub fn explain(args: &ExplainArgs) -> Result<Code> {
     if args.rule == "all" || args.rule == "list" {
-        let rows: Vec<[String; 4]> = RULES
-            .iter()
-            .map(|r| {
-                [
-                    r.id.to_string(),
-                    r.target.as_str().to_string(),
-                    r.severity.to_string(),
-                    r.title.to_string(),
-                ]
-            })
-            .collect();
+        let config = RULES.iter().map(|r| {
+            [
+                r.id.to_string(),
+                r.target.as_str().to_string(),
+                r.severity.to_string(),
+                r.title.to_string(),
+            ]
+        });
+        let secrets = secrets::RULES.iter().map(|r| {
+            [
+                r.id.to_string(),
+                "secrets".to_string(),
+                r.severity.to_string(),
+                r.title.to_string(),
+            ]
+        });
+        let rows: Vec<[String; 4]> = config.chain(secrets).collect();
         output::write(
             None,
             output::table(&["RULE", "TARGET", "SEVERITY", "TITLE"], &rows).as_bytes(),
         )?;
         return Ok(Code::Passed);
     }
-    let Some(r) = rule(&args.rule) else {
-        bail!(
+    let docs = match (rule(&args.rule), secrets::rules::find(&args.rule)) {
+        (Some(r), _) => r.docs(),
+        (None, Some(r)) => r.docs(),
+        (None, None) => bail!(
             "no rule `{}`; `proven explain list` lists every rule",
             args.rule
-        );
+        ),
     };
-    output::write(None, r.docs().as_bytes())?;
+    output::write(None, docs.as_bytes())?;
     Ok(Code::Passed)
 }

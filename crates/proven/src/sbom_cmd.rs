@@ -3,9 +3,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use proven_inventory::{inventory_file, inventory_tree, WalkOptions};
-use proven_model::{Completeness, DiagnosticLevel, Inventory};
+use anyhow::{anyhow, Context, Result};
+use proven_image::{walk_image, Image, Limits};
+use proven_inventory::{inventory_file, inventory_tree, InventoryVisitor, WalkOptions};
+use proven_model::{Completeness, ComponentKind, DiagnosticLevel, Inventory};
 use proven_sbom::{Format, Product, SbomMeta};
 
 use crate::cli::{SbomArgs, SbomFormat};
@@ -20,7 +21,11 @@ pub fn run(args: &SbomArgs) -> Result<Code> {
     let walk = args
         .walk
         .options(&config.scan.exclude, config.scan.include_vendored);
-    let inventory = inventory(&args.path, &walk)?;
+    let image = image_at(&args.path)?;
+    let inventory = match &image {
+        Some(image) => inventory_image(image, &walk)?,
+        None => inventory(&args.path, &walk)?,
+    };
     if !args.quiet {
         print_summary(&inventory);
     }
@@ -34,7 +39,10 @@ pub fn run(args: &SbomArgs) -> Result<Code> {
     };
     let rendered = match (args.format, format) {
         (_, Some(f)) => {
-            let meta = sbom_meta(&args.path, &inventory, &config, args.creator.as_deref());
+            let mut meta = sbom_meta(&args.path, &inventory, &config, args.creator.as_deref());
+            if let Some(image) = &image {
+                meta.product = Some(image_product(image, &config));
+            }
             if meta.creator.is_empty() && !args.quiet {
                 eprintln!(
                     "warning: no SBOM creator (BSI TR-03183-2 requires one): pass --creator EMAIL|URL or set [product.manufacturer] contact in proven.toml"
@@ -91,12 +99,14 @@ pub fn sbom_meta(
             version: p.version.clone(),
             manufacturer: p.manufacturer.name.clone(),
             license: None,
+            ..Product::default()
         }),
         (None, Some(c)) => Some(Product {
             name: c.full_name(),
             version: c.version.clone(),
             manufacturer: p.manufacturer.name.clone(),
             license: c.licenses.declared.clone(),
+            ..Product::default()
         }),
         (None, None) => None,
     };
@@ -132,6 +142,57 @@ pub fn inventory(path: &Path, options: &WalkOptions) -> Result<Inventory> {
             path.display()
         )
     })
+}
+
+/// The container image at `path`, when it is one: an OCI layout folder, or an archive that is not
+/// a lockfile Proven reads. A broken image is an error that names the archive, layer and entry.
+pub fn image_at(path: &Path) -> Result<Option<Image>> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lockfile = path.is_file() && proven_inventory::find_parser(&name).is_some();
+    if lockfile || !proven_image::looks_like_image(path) {
+        return Ok(None);
+    }
+    Image::open(path, &Limits::default())
+        .map(Some)
+        .map_err(|e| anyhow!(e))
+}
+
+/// Inventories every recognised file of an image's final filesystem; each component carries the
+/// diff id of the layer its file came from.
+pub fn inventory_image(image: &Image, options: &WalkOptions) -> Result<Inventory> {
+    let visitor = InventoryVisitor::default();
+    let walked = walk_image(image, options, &[&visitor]).map_err(|e| anyhow!(e))?;
+    let mut inventory = visitor.finish(walked.diagnostics.clone());
+    walked.annotate(&mut inventory);
+    Ok(inventory)
+}
+
+/// The image as the SBOM's product: a container with its `pkg:oci` purl; the name and version
+/// from proven.toml when it names the product, else the image's repository and tag.
+pub fn image_product(image: &Image, config: &proven_evidence::Config) -> Product {
+    let p = &config.product;
+    let (name, version) = match &p.name {
+        Some(name) => (name.clone(), p.version.clone()),
+        None => (
+            image
+                .reference
+                .repository
+                .clone()
+                .unwrap_or_else(|| image.name()),
+            image.reference.tag.clone(),
+        ),
+    };
+    Product {
+        name,
+        version,
+        manufacturer: p.manufacturer.name.clone(),
+        license: None,
+        kind: Some(ComponentKind::Container),
+        purl: Some(image.purl()),
+    }
 }
 
 /// One line per manifest and every diagnostic, on stderr.

@@ -1,8 +1,24 @@
-//! docker-compose files (v2, v3 and the Compose Specification): the `services` map.
+//! docker-compose files (v2, v3 and the Compose Specification): the `services` map, after
+//! `extends` (in the same file or another scanned one) is merged in and `${VAR:-default}`
+//! interpolation is applied. Anchors and `<<` merge keys are resolved by the YAML reader.
+
+use std::collections::{BTreeMap, HashMap};
 
 use super::node::{Node, Value};
-use super::{secret_name, Emitter};
+use super::suppress::Directive;
+use super::{secret_name, vars, Emitter};
 use crate::mask::mask_secret;
+use crate::scanner::Sink;
+
+/// How many `extends` hops are followed (a loop would otherwise never end).
+const MAX_EXTENDS: usize = 8;
+
+/// One compose file, held until every file is read so `extends: {file: ...}` can be followed.
+#[derive(Debug)]
+pub struct ComposeFile {
+    pub docs: Vec<Node>,
+    pub directives: Vec<Directive>,
+}
 
 /// True when a YAML document is a compose file.
 pub fn is_compose(doc: &Node) -> bool {
@@ -451,34 +467,179 @@ fn image_name(image: &str) -> String {
     last.split(':').next().unwrap_or(last).to_ascii_lowercase()
 }
 
-fn environment(svc: &Node) -> Vec<(String, String, u32)> {
+/// One environment entry: name, value after interpolation, line, and whether the value is the
+/// default of an unset variable (`${POSTGRES_PASSWORD:-postgres}`).
+struct EnvVar {
+    key: String,
+    value: String,
+    line: u32,
+    from_default: bool,
+}
+
+fn environment(svc: &Node) -> Vec<EnvVar> {
     let Some(env) = svc.get("environment") else {
         return Vec::new();
+    };
+    let entry = |key: &str, raw: &str, line: u32| {
+        let value = interpolate(raw);
+        EnvVar {
+            key: key.to_string(),
+            from_default: raw.contains("${") && !value.contains("${") && value != raw,
+            value,
+            line,
+        }
     };
     match &env.value {
         Value::Map(m) => m
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_string().unwrap_or_default(), v.line))
+            .map(|(k, v)| entry(k, &v.as_string().unwrap_or_default(), v.line))
             .collect(),
         Value::Seq(items) => items
             .iter()
             .filter_map(|i| {
                 let s = i.as_string()?;
                 let (k, v) = s.split_once('=').unwrap_or((&s, ""));
-                Some((k.to_string(), v.to_string(), i.line))
+                Some(entry(k, v, i.line))
             })
             .collect(),
         _ => Vec::new(),
     }
 }
 
-/// Checks every service of a compose file.
-pub fn check(doc: &Node, out: &mut Emitter<'_>) {
-    let Some(services) = doc.get("services") else {
-        return;
+/// Compose interpolation with no variables known: defaults apply, references stay as written.
+fn interpolate(s: &str) -> String {
+    vars::expand(s, &HashMap::new(), true)
+}
+
+/// Interpolates every string of a service but its environment, which [`environment`] reads raw.
+fn interpolated(n: &Node, depth: usize) -> Node {
+    let value = match &n.value {
+        Value::Str(s) => Value::Str(interpolate(s)),
+        Value::Seq(items) => Value::Seq(items.iter().map(|i| interpolated(i, depth + 1)).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| {
+                    let keep = depth == 0 && k == "environment";
+                    (
+                        k.clone(),
+                        if keep {
+                            v.clone()
+                        } else {
+                            interpolated(v, depth + 1)
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        other => other.clone(),
     };
-    for (name, svc) in services.entries() {
-        service(name, svc, out);
+    Node::new(n.line, value)
+}
+
+/// `base` with `over` laid on top, as compose merges `extends`: mappings key by key, sequences
+/// appended, scalars replaced.
+fn merge(base: &Node, over: &Node) -> Node {
+    match (&base.value, &over.value) {
+        (Value::Map(b), Value::Map(o)) => {
+            let mut entries = b.clone();
+            for (k, v) in o {
+                match entries.iter_mut().find(|(bk, _)| bk == k) {
+                    Some((_, bv)) => *bv = merge(bv, v),
+                    None => entries.push((k.clone(), v.clone())),
+                }
+            }
+            Node::new(over.line, Value::Map(entries))
+        }
+        (Value::Seq(b), Value::Seq(o)) => {
+            Node::new(over.line, Value::Seq(b.iter().chain(o).cloned().collect()))
+        }
+        _ => over.clone(),
+    }
+}
+
+/// Moves a node from another file onto `line` of this one, where its `extends:` is.
+fn restamp(n: &Node, line: u32) -> Node {
+    let value = match &n.value {
+        Value::Seq(items) => Value::Seq(items.iter().map(|i| restamp(i, line)).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), restamp(v, line)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node::new(line, value)
+}
+
+/// `dir/../common/base.yml` → `common/base.yml`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The service with what it `extends` merged in.
+fn extended(path: &str, svc: &Node, files: &BTreeMap<String, ComposeFile>, depth: usize) -> Node {
+    let Some(ext) = svc.get("extends") else {
+        return svc.clone();
+    };
+    let (base_name, base_file) = match &ext.value {
+        Value::Map(_) => (ext.str_of("service"), ext.str_of("file")),
+        _ => (ext.as_string(), None),
+    };
+    let base_path = match base_file {
+        Some(f) => {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            normalize(&format!("{dir}/{f}"))
+        }
+        None => path.to_string(),
+    };
+    let base = base_name.and_then(|name| {
+        files
+            .get(&base_path)?
+            .docs
+            .iter()
+            .find_map(|d| d.get("services")?.get(&name))
+    });
+    let Some(base) = base.filter(|_| depth < MAX_EXTENDS) else {
+        return svc.clone();
+    };
+    let mut base = extended(&base_path, base, files, depth + 1);
+    if base_path != path {
+        base = restamp(&base, ext.line);
+    }
+    let own = Node::new(
+        svc.line,
+        Value::Map(
+            svc.entries()
+                .iter()
+                .filter(|(k, _)| k != "extends")
+                .cloned()
+                .collect(),
+        ),
+    );
+    merge(&base, &own)
+}
+
+/// Checks every compose file once all are read.
+pub fn check_all(files: &BTreeMap<String, ComposeFile>, sink: &Sink) {
+    for (path, file) in files {
+        let mut out = Emitter::new(path, &file.directives);
+        for doc in &file.docs {
+            for (name, svc) in doc.get("services").map(Node::entries).unwrap_or(&[]) {
+                let svc = interpolated(&extended(path, svc, files, 0), 0);
+                service(name, &svc, &mut out);
+            }
+        }
+        out.flush(sink);
     }
 }
 
@@ -777,17 +938,31 @@ fn credentials(name: &str, svc: &Node, anchor: u32, out: &mut Emitter<'_>) {
             ),
         );
     };
-    for (k, v, line) in &env {
+    let unset_default = |e: &EnvVar| {
+        if e.from_default {
+            " (the default used when the variable is unset)"
+        } else {
+            ""
+        }
+    };
+    for e in &env {
+        let (k, v) = (&e.key, &e.value);
         if product
             .no_auth
             .iter()
             .any(|(nk, nv)| nk.eq_ignore_ascii_case(k) && v.eq_ignore_ascii_case(nv))
         {
-            hit(out, *line, k, format!("{k}={v} turns authentication off"));
+            hit(
+                out,
+                e.line,
+                k,
+                format!("{k}={v}{} turns authentication off", unset_default(e)),
+            );
         }
     }
     let mut set = false;
-    for (k, v, line) in &env {
+    for e in &env {
+        let (k, v) = (&e.key, &e.value);
         if !product.vars.iter().any(|pv| pv.eq_ignore_ascii_case(k)) {
             continue;
         }
@@ -807,13 +982,13 @@ fn credentials(name: &str, svc: &Node, anchor: u32, out: &mut Emitter<'_>) {
             } else {
                 format!("is a default or weak value ({})", mask_secret(v))
             };
-            hit(out, *line, k, format!("{k} {why}"));
+            hit(out, e.line, k, format!("{k} {why}{}", unset_default(e)));
         }
     }
     // A `*_FILE` variable or a Docker secret counts as setting the credential.
     let via_file = env
         .iter()
-        .any(|(k, _, _)| k.ends_with("_FILE") && secret_name(k.trim_end_matches("_FILE")))
+        .any(|e| e.key.ends_with("_FILE") && secret_name(e.key.trim_end_matches("_FILE")))
         || svc.get("secrets").is_some();
     let requirepass = svc
         .get("command")

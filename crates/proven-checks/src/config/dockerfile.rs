@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use proven_model::{Diagnostic, Location};
 
-use super::{secret_name, suppress, Emitter};
+use super::{secret_name, suppress, vars, Emitter};
 use crate::mask::mask_secret;
 use crate::scanner::Sink;
 
@@ -150,67 +150,21 @@ fn heredoc_words(args: &str) -> Vec<(bool, String)> {
     out
 }
 
-/// Expands `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}`; unknown variables stay as written.
-pub fn expand(s: &str, vars: &HashMap<String, String>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c != '$' {
-            out.push(c);
-            continue;
-        }
-        let rest = &s[i + 1..];
-        if let Some(inner) = rest.strip_prefix('{') {
-            let Some(end) = inner.find('}') else {
-                out.push(c);
-                continue;
-            };
-            let expr = &inner[..end];
-            let (name, op, word) = match expr.find(":-").or_else(|| expr.find(":+")) {
-                Some(p) => (&expr[..p], &expr[p..p + 2], &expr[p + 2..]),
-                None => (expr, "", ""),
-            };
-            let value = vars.get(name).filter(|v| !v.is_empty());
-            match (op, value) {
-                (":-", Some(v)) | ("", Some(v)) => out.push_str(v),
-                (":-", None) => out.push_str(word),
-                (":+", Some(_)) => out.push_str(word),
-                (":+", None) => {}
-                _ => out.push_str(&s[i..i + 3 + end]),
-            }
-            for _ in 0..end + 2 {
-                chars.next();
-            }
-        } else {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            match vars.get(&name) {
-                Some(v) if !name.is_empty() => out.push_str(v),
-                _ => {
-                    out.push('$');
-                    out.push_str(&name);
-                }
-            }
-            for _ in 0..name.chars().count() {
-                chars.next();
-            }
-        }
-    }
-    out
+/// Dockerfile expansion: no `$$` escape.
+fn expand(s: &str, vars: &HashMap<String, String>) -> String {
+    vars::expand(s, vars, false)
 }
 
-/// `KEY=value KEY2="v 2"` or the legacy `KEY value` form of ENV and LABEL.
-fn pairs(args: &str) -> Vec<(String, String)> {
+/// `KEY=value KEY2="v 2"`, or with `legacy` (ENV and LABEL) also the `KEY value` form.
+fn pairs(args: &str, legacy: bool) -> Vec<(String, String)> {
     let words = shell_words(args);
-    if words.first().is_some_and(|w| !w.contains('=')) {
-        let key = words[0].clone();
-        let value = args.trim()[key.len()..]
+    if legacy && words.first().is_some_and(|w| !w.contains('=')) {
+        let (key, value) = args
             .trim()
-            .trim_matches('"')
-            .to_string();
-        return vec![(key, value)];
+            .split_once(char::is_whitespace)
+            .unwrap_or((args.trim(), ""));
+        let key = shell_words(key).concat();
+        return vec![(key, value.trim().trim_matches('"').to_string())];
     }
     words
         .into_iter()
@@ -417,7 +371,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
                 }
             }
             "ARG" => {
-                for (k, v) in pairs(&ins.args) {
+                for (k, v) in pairs(&ins.args, false) {
                     let value = if v.is_empty() {
                         global.get(&k).cloned().unwrap_or_default()
                     } else {
@@ -439,7 +393,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
                 }
             }
             "ENV" => {
-                for (k, v) in pairs(&ins.args) {
+                for (k, v) in pairs(&ins.args, true) {
                     let value = expand(&v, &vars);
                     check_env(out, line, &k, &value, &v);
                     vars.insert(k, value);
@@ -458,8 +412,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
             "SHELL" => pipefail = ins.args.contains("pipefail"),
             "EXPOSE" => {
                 for w in shell_words(&expand(&ins.args, &vars)) {
-                    let port = w.split('/').next().unwrap_or("");
-                    if port == "22" {
+                    if is_ssh_port(&w) {
                         out.hit(
                             "docker-expose-ssh",
                             line,
@@ -569,8 +522,7 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
             "the final stage has no USER instruction, so it runs as root".into(),
         ),
         Some((line, user)) => {
-            let name = user.split(':').next().unwrap_or("");
-            if name == "root" || name == "0" {
+            if is_root_user(user) {
                 out.hit(
                     "docker-runs-as-root",
                     *line,
@@ -592,22 +544,39 @@ fn rules(df: &Dockerfile, out: &mut Emitter<'_>) {
     }
 }
 
-fn check_env(out: &mut Emitter<'_>, line: u32, key: &str, value: &str, raw: &str) {
-    let k = key.to_ascii_uppercase();
+/// Whether a USER value (`name`, `uid`, `name:group`) is root.
+pub(super) fn is_root_user(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or("").trim();
+    name == "root" || name == "0"
+}
+
+/// Whether an exposed port (`22`, `22/tcp`) is SSH's.
+pub(super) fn is_ssh_port(port: &str) -> bool {
+    port.split('/').next() == Some("22")
+}
+
+/// True when setting the environment variable `key` to `value` turns certificate checks off.
+fn tls_env_off(key: &str, value: &str) -> bool {
     let v = value.to_ascii_lowercase();
-    let tls_off = match k.as_str() {
+    match key.to_ascii_uppercase().as_str() {
         "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => v == "0",
-        "GIT_SSL_NO_VERIFY" => !v.is_empty() && v != "0" && v != "false",
+        // git only asks whether the variable exists: `false` and `0` disable checks too.
+        "GIT_SSL_NO_VERIFY" => true,
         "PIP_TRUSTED_HOST" => !v.is_empty(),
         "NPM_CONFIG_STRICT_SSL" => v == "false",
         _ => false,
-    };
-    if tls_off {
+    }
+}
+
+/// The rules on one environment variable: TLS verification turned off, a credential in the value.
+/// `raw` is the value as written, before expansion.
+pub(super) fn check_env(out: &mut Emitter<'_>, line: u32, key: &str, value: &str, raw: &str) {
+    if tls_env_off(key, value) {
         out.hit(
             "docker-tls-verification-disabled",
             line,
             line,
-            format!("ENV:{k}"),
+            format!("ENV:{}", key.to_ascii_uppercase()),
             format!("ENV {key}={value}"),
         );
     }
@@ -654,6 +623,18 @@ fn run_rules(out: &mut Emitter<'_>, line: u32, text: &str, pipefail: bool) {
     };
     let mut updates = false;
     let mut installs = false;
+    // `export GIT_SSL_NO_VERIFY=1`, `NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci`: assignments anywhere.
+    for part in text.split(['\n', ';', '|', '&']) {
+        for w in shell_words(part) {
+            if let Some((k, v)) = w.split_once('=').filter(|(k, v)| tls_env_off(k, v)) {
+                hit(
+                    out,
+                    "docker-tls-verification-disabled",
+                    format!("{}={v}", k.to_ascii_uppercase()),
+                );
+            }
+        }
+    }
     for cmd in &cmds {
         let prog = program(cmd);
         let sub = cmd.get(1).map(String::as_str).unwrap_or("");
@@ -727,6 +708,8 @@ fn run_rules(out: &mut Emitter<'_>, line: u32, text: &str, pipefail: bool) {
             "--nogpgcheck",
             "--force-yes",
             "--nosignature",
+            "--nodigest",
+            "--nofiledigest",
             "--no-gpg-checks",
         ] {
             if cmd.iter().any(|w| w == flag) {
@@ -775,8 +758,9 @@ fn run_rules(out: &mut Emitter<'_>, line: u32, text: &str, pipefail: bool) {
             if !cmd.iter().any(|w| w == "--no-cache") {
                 hit(out, "docker-apk-no-cache", "apk add".into());
             }
+            // A package file (`/tmp/tool-1.0-r0.apk`) is as pinned as it gets.
             let unpinned = packages(cmd, "add", &["--virtual", "-t", "--repository", "-X"])
-                .filter(|p| !p.contains('='))
+                .filter(|p| !p.contains('=') && !p.contains('/') && !p.ends_with(".apk"))
                 .collect::<Vec<_>>();
             if !unpinned.is_empty() {
                 hit(
@@ -941,15 +925,5 @@ mod tests {
         assert_eq!(df.instructions[2].heredocs, ["set -e\necho hi\n"]);
         assert_eq!(df.instructions[3].line, 10);
         assert!(df.problems.is_empty());
-    }
-
-    #[test]
-    fn expansion() {
-        let vars: HashMap<String, String> = [("V".to_string(), "3.20".to_string())].into();
-        assert_eq!(expand("alpine:${V}", &vars), "alpine:3.20");
-        assert_eq!(expand("a:$V-x", &vars), "a:3.20-x");
-        assert_eq!(expand("a:${W:-1}", &vars), "a:1");
-        assert_eq!(expand("a:${W}", &vars), "a:${W}");
-        assert_eq!(expand("a${", &vars), "a${");
     }
 }

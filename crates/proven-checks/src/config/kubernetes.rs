@@ -17,6 +17,22 @@ const WORKLOADS: &[&str] = &[
     "CronJob",
 ];
 
+/// Kinds that live outside namespaces.
+const CLUSTER_SCOPED: &[&str] = &[
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+];
+
 const SENSITIVE: &[&str] = &[
     "/",
     "/etc",
@@ -51,15 +67,34 @@ pub fn check(
     let ns_given = doc.at(&["metadata", "namespace"]).and_then(Node::as_string);
     let ns = ns_given.clone().unwrap_or_else(|| "default".into());
     let anchor = doc.line;
-    let object = format!("{kind}/{ns}/{name}");
-    let ignored: Vec<(String, String)> = doc
+    let object = if CLUSTER_SCOPED.contains(&kind.as_str()) {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}/{ns}/{name}")
+    };
+    let ignored: Vec<Ignore> = doc
         .at(&["metadata", "annotations"])
         .map(Node::entries)
         .unwrap_or(&[])
         .iter()
         .filter_map(|(k, v)| {
-            let check = k.strip_prefix("ignore-check.kube-linter.io/")?;
-            Some((check.to_string(), v.as_string().unwrap_or_default()))
+            let value = v.as_string().unwrap_or_default();
+            if let Some(check) = k.strip_prefix("ignore-check.kube-linter.io/") {
+                return Some(Ignore {
+                    check: check.to_string(),
+                    reason: value,
+                    annotation: k.clone(),
+                });
+            }
+            // checkov: `checkov.io/skip1: CKV_K8S_20=the reason`.
+            k.starts_with("checkov.io/skip").then(|| {
+                let (check, reason) = value.split_once('=').unwrap_or((&value, ""));
+                Ignore {
+                    check: check.trim().to_string(),
+                    reason: reason.trim().to_string(),
+                    annotation: k.clone(),
+                }
+            })
         })
         .collect();
     let mut ctx = Ctx {
@@ -119,11 +154,18 @@ pub fn check(
     }
 }
 
+/// A suppression carried by an annotation of the object (kube-linter's or checkov's).
+struct Ignore {
+    check: String,
+    reason: String,
+    annotation: String,
+}
+
 struct Ctx<'a, 'b> {
     out: &'a mut Emitter<'b>,
     anchor: u32,
     object: &'a str,
-    ignored: &'a [(String, String)],
+    ignored: &'a [Ignore],
 }
 
 impl Ctx<'_, '_> {
@@ -131,10 +173,8 @@ impl Ctx<'_, '_> {
         let suppressed = rule(id).and_then(|r| {
             self.ignored
                 .iter()
-                .find(|(check, _)| r.kube_linter().any(|k| k == check))
-                .map(|(check, reason)| {
-                    format!("`ignore-check.kube-linter.io/{check}` annotation: {reason}")
-                })
+                .find(|i| r.kube_linter().chain(r.checkov()).any(|k| k == i.check))
+                .map(|i| format!("`{}` annotation: {}", i.annotation, i.reason))
         });
         self.out.hit_suppressed(
             id,
@@ -263,18 +303,18 @@ fn container(ctx: &mut Ctx<'_, '_>, c: &Node, psc: Option<&Node>, pod_seccomp: O
             format!("{who} does not set allowPrivilegeEscalation: false"),
         );
     }
+    // The container's setting wins over the pod's, for each field on its own.
     let user = |n: Option<&Node>| {
         n.and_then(|s| s.get("runAsUser"))
             .and_then(|u| u.as_string())
             .and_then(|u| u.parse::<i64>().ok())
     };
-    let non_root = |n: Option<&Node>| n.is_some_and(|s| s.is_true("runAsNonRoot"));
+    let non_root = |n: Option<&Node>| n.and_then(|s| s.get("runAsNonRoot")?.as_bool());
     let uid = user(sc).or_else(|| user(psc));
-    let root = match uid {
-        Some(0) => true,
-        Some(_) => false,
-        None => !(non_root(sc) || non_root(psc)),
-    };
+    let non_root = non_root(sc).or_else(|| non_root(psc)) == Some(true);
+    // With runAsNonRoot the kubelet refuses to start a container whose user is 0, so only an
+    // unset user without runAsNonRoot, or user 0 without it, runs as root.
+    let root = !non_root && uid.is_none_or(|u| u == 0);
     if root {
         ctx.hit(
             "k8s-runs-as-root",
@@ -461,8 +501,18 @@ fn rbac(ctx: &mut Ctx<'_, '_>, doc: &Node) {
         {
             bad.push("exec/attach into pods");
         }
-        for v in ["escalate", "bind", "impersonate"] {
-            if has(&verbs, v) {
+        // Each verb means something only on its own resources: escalate and bind on roles,
+        // impersonate on identities.
+        let roles = ["roles", "clusterroles"].iter().any(|r| has(&resources, r));
+        let identities = ["users", "groups", "serviceaccounts", "userextras", "uids"]
+            .iter()
+            .any(|r| has(&resources, r));
+        for (v, applies) in [
+            ("escalate", roles),
+            ("bind", roles),
+            ("impersonate", identities),
+        ] {
+            if applies && has(&verbs, v) {
                 bad.push(v);
             }
         }

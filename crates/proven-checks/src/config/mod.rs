@@ -1,24 +1,29 @@
 //! Configuration and infrastructure-as-code checks: Dockerfiles, docker-compose, Kubernetes
 //! manifests and Terraform (HCL and `.tf.json`), each parsed into a typed model first.
 //!
-//! Files are checked as the walk hands them over. Two things need the whole tree and happen in
+//! Files are checked as the walk hands them over. Three things need the whole tree and happen in
 //! [`ConfigScanner::finish`]: Terraform, whose variables and locals live anywhere in a module
-//! folder, and Kubernetes namespaces that have workloads but no NetworkPolicy.
+//! folder; compose files, whose services may `extends` a service of another file; and Kubernetes
+//! namespaces that have workloads but no NetworkPolicy.
 
 mod compose;
 mod dockerfile;
+mod image;
 mod kubernetes;
 mod node;
 mod rules;
 mod suppress;
 mod terraform;
+mod vars;
 mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use proven_inventory::WalkedFile;
-use proven_model::{Diagnostic, Finding, FindingKind, Location, Severity, Status};
+use proven_model::{
+    ContainerRuntime, Diagnostic, Finding, FindingKind, Location, Severity, Status,
+};
 use sha2::{Digest, Sha256};
 
 pub use rules::{rule, Rule, Target, RULES};
@@ -30,6 +35,7 @@ use suppress::Directive;
 #[derive(Debug, Default)]
 pub struct ConfigScanner {
     terraform: Mutex<BTreeMap<String, Vec<terraform::TfFile>>>,
+    compose: Mutex<BTreeMap<String, compose::ComposeFile>>,
     namespaces: Mutex<Namespaces>,
 }
 
@@ -47,6 +53,9 @@ enum Kind {
     Yaml,
     Terraform,
     TerraformJson,
+    /// `terraform.tfvars` and `*.auto.tfvars`, which Terraform loads on its own.
+    TerraformVars,
+    TerraformVarsJson,
 }
 
 fn kind_of(name: &str) -> Option<Kind> {
@@ -60,6 +69,10 @@ fn kind_of(name: &str) -> Option<Kind> {
         Some(Kind::Dockerfile)
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         Some(Kind::Yaml)
+    } else if lower == "terraform.tfvars" || lower.ends_with(".auto.tfvars") {
+        Some(Kind::TerraformVars)
+    } else if lower == "terraform.tfvars.json" || lower.ends_with(".auto.tfvars.json") {
+        Some(Kind::TerraformVarsJson)
     } else if lower.ends_with(".tf.json") {
         Some(Kind::TerraformJson)
     } else if lower.ends_with(".tf") {
@@ -84,11 +97,14 @@ impl ConfigScanner {
         match kind {
             Kind::Dockerfile => dockerfile::check(rel, text, sink),
             Kind::Yaml => self.check_yaml(rel, text, sink),
-            Kind::Terraform | Kind::TerraformJson => {
-                let parsed = if kind == Kind::Terraform {
-                    terraform::parse_hcl(rel, text)
-                } else {
-                    terraform::parse_json(rel, text)
+            Kind::Terraform
+            | Kind::TerraformJson
+            | Kind::TerraformVars
+            | Kind::TerraformVarsJson => {
+                let parsed = match kind {
+                    Kind::Terraform | Kind::TerraformVars => terraform::parse_hcl(rel, text),
+                    Kind::TerraformVarsJson => terraform::parse_json_vars(rel, text),
+                    _ => terraform::parse_json(rel, text),
                 };
                 match parsed {
                     Ok(file) => {
@@ -129,12 +145,30 @@ impl ConfigScanner {
         let mut out = Emitter::new(rel, &directives);
         let mut workloads = Vec::new();
         let mut policies = Vec::new();
-        for doc in &docs {
+        let mut compose_docs = Vec::new();
+        for doc in docs {
             if doc.get("apiVersion").is_some() && doc.get("kind").is_some() {
-                kubernetes::check(doc, &mut out, &mut workloads, &mut policies);
-            } else if compose::is_compose(doc) {
-                compose::check(doc, &mut out);
+                // `kubectl get -o yaml` wraps the objects in a List.
+                let list = doc.str_of("kind").is_some_and(|k| k.ends_with("List"));
+                let objects = match doc.get("items") {
+                    Some(items) if list => items.items(),
+                    _ => std::slice::from_ref(&doc),
+                };
+                for object in objects {
+                    kubernetes::check(object, &mut out, &mut workloads, &mut policies);
+                }
+            } else if compose::is_compose(&doc) {
+                compose_docs.push(doc);
             }
+        }
+        if !compose_docs.is_empty() {
+            lock(&self.compose).insert(
+                rel.to_string(),
+                compose::ComposeFile {
+                    docs: compose_docs,
+                    directives: directives.clone(),
+                },
+            );
         }
         if !workloads.is_empty() || !policies.is_empty() {
             let mut ns = lock(&self.namespaces);
@@ -148,12 +182,20 @@ impl ConfigScanner {
         out.flush(sink);
     }
 
-    /// Runs the checks that need every file: Terraform modules and Kubernetes namespaces.
+    /// Checks the runtime profile of a container image (user, ports, environment, health check)
+    /// with the Dockerfile rules of the same meaning; findings are at `<image>:config`.
+    pub fn check_image(&self, image: &str, runtime: &ContainerRuntime, sink: &Sink) {
+        image::check(image, runtime, sink);
+    }
+
+    /// Runs the checks that need every file: Terraform modules, compose files and Kubernetes
+    /// namespaces.
     pub fn finish(&self, sink: &Sink) {
         let modules = std::mem::take(&mut *lock(&self.terraform));
         for files in modules.values() {
             terraform::check_module(files, sink);
         }
+        compose::check_all(&std::mem::take(&mut *lock(&self.compose)), sink);
         let ns = std::mem::take(&mut *lock(&self.namespaces));
         for (name, (path, line, directives)) in &ns.workloads {
             if !ns.with_policy.contains(name) {
@@ -234,6 +276,8 @@ struct Emitter<'a> {
     hits: Vec<Hit>,
     /// Last line of the object being checked, when the format knows it.
     scope_end: u32,
+    /// Findings name the whole input, no line (an image's configuration).
+    whole_file: bool,
 }
 
 impl<'a> Emitter<'a> {
@@ -243,6 +287,15 @@ impl<'a> Emitter<'a> {
             directives,
             hits: Vec::new(),
             scope_end: 0,
+            whole_file: false,
+        }
+    }
+
+    /// An emitter for an input without lines or suppression comments.
+    fn whole_file(path: &'a str) -> Self {
+        Emitter {
+            whole_file: true,
+            ..Emitter::new(path, &[])
         }
     }
 
@@ -288,7 +341,11 @@ impl<'a> Emitter<'a> {
                 Some(reason) => Status::Suppressed { reason },
                 None => Status::Open,
             };
-            sink.finding(finding(self.path, h.rule, h.line, &h.key, h.detail, status));
+            let mut f = finding(self.path, h.rule, h.line, &h.key, h.detail, status);
+            if self.whole_file {
+                f.location = Location::file(self.path);
+            }
+            sink.finding(f);
         }
     }
 }
@@ -364,5 +421,6 @@ fn secret_name(name: &str) -> bool {
         && !n.ends_with("_path")
         && !n.ends_with("_name")
         && !n.ends_with("_id")
+        && !n.ends_with("_arn")
         && !n.contains("_url")
 }

@@ -1,7 +1,15 @@
 //! False-positive control: placeholders, documentation examples, hashes and UUIDs, code that only
 //! names a secret, lockfiles, test paths, and inline suppression comments.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::rules::Rule;
+
+/// [`PLACEHOLDER_WORDS`] in one automaton: one pass over a candidate instead of one per word.
+static PLACEHOLDER_MATCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(PLACEHOLDER_WORDS).expect("plain literals"));
 
 /// Substrings (lowercase) that mark a value as a placeholder or documentation example.
 const PLACEHOLDER_WORDS: &[&str] = &[
@@ -127,7 +135,7 @@ pub fn reject(rule: &Rule, secret: &str) -> Option<&'static str> {
     if rule.allow.iter().any(|a| secret.contains(a)) {
         return Some("documentation example");
     }
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    if PLACEHOLDER_MATCHER.is_match(&lower) {
         return Some("placeholder");
     }
     if (secret.starts_with('%') && secret.ends_with('%') && secret.len() > 2)

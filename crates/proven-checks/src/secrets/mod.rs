@@ -12,6 +12,7 @@
 //! No output holds a whole secret: findings carry [`mask_secret`] forms, and the raw value lives
 //! only in [`Secret`], whose `Debug` masks it.
 
+mod anchors;
 pub mod baseline;
 pub mod filter;
 pub mod history;
@@ -20,9 +21,8 @@ pub mod validate;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use proven_inventory::WalkedFile;
 use proven_model::{Diagnostic, Finding, FindingKind, Location, Severity, Status};
 use regex::bytes::Regex;
@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 
 use crate::mask::mask_secret;
 use crate::scanner::{Scanner, Sink};
+use anchors::Anchors;
 use rules::{Files, Window};
 pub use rules::{Rule, Tier, RULES};
 use validate::Verdict;
@@ -107,10 +108,15 @@ pub struct SecretsScanner {
 }
 
 struct Engine {
-    anchors: AhoCorasick,
+    anchors: Anchors,
     /// Anchor pattern index → rules using it.
     rules_of: Vec<Vec<usize>>,
-    regexes: Vec<Option<Regex>>,
+    /// Each rule's pattern, compiled the first time one of its anchors is hit: most trees hit only
+    /// a few dozen of the rules, and compiling all of them would cost more than scanning a small
+    /// repository.
+    regexes: Vec<OnceLock<Regex>>,
+    /// Lowercase extension → the keystore rule for files with it.
+    keystores: Vec<(&'static str, usize)>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -121,7 +127,24 @@ impl std::fmt::Debug for Engine {
     }
 }
 
-static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+impl Engine {
+    /// The rule's compiled pattern; `None` for rules without one (keystores).
+    fn regex(&self, rule: usize) -> Option<&Regex> {
+        let r = &RULES[rule];
+        (!r.pattern.is_empty()).then(|| {
+            self.regexes[rule].get_or_init(|| {
+                regex::bytes::RegexBuilder::new(r.pattern)
+                    .unicode(false)
+                    .size_limit(1 << 22)
+                    .build()
+                    .unwrap_or_else(|e| panic!("rule {}: bad pattern: {e}", r.id))
+            })
+        })
+    }
+}
+
+/// Every anchor literal (with its case variants), once, and the rules that use each.
+fn anchor_patterns() -> (Vec<String>, Vec<Vec<usize>>) {
     let mut patterns: Vec<String> = Vec::new();
     let mut rules_of: Vec<Vec<usize>> = Vec::new();
     for (i, rule) in RULES.iter().enumerate() {
@@ -141,28 +164,24 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
             }
         }
     }
-    let anchors = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .byte_classes(false)
-        .build(&patterns)
-        .expect("the anchors are plain literals");
-    let regexes = RULES
+    (patterns, rules_of)
+}
+
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+    let (patterns, rules_of) = anchor_patterns();
+    let keystores = RULES
         .iter()
-        .map(|r| {
-            (!r.pattern.is_empty()).then(|| {
-                regex::bytes::RegexBuilder::new(r.pattern)
-                    .unicode(false)
-                    .size_limit(1 << 22)
-                    .build()
-                    .unwrap_or_else(|e| panic!("rule {}: bad pattern: {e}", r.id))
-            })
+        .enumerate()
+        .flat_map(|(i, r)| match r.files {
+            Files::Extension(exts) => exts.iter().map(|e| (*e, i)).collect(),
+            _ => Vec::new(),
         })
         .collect();
     Engine {
-        anchors,
+        anchors: Anchors::new(&patterns),
         rules_of,
-        regexes,
+        regexes: RULES.iter().map(|_| OnceLock::new()).collect(),
+        keystores,
     }
 });
 
@@ -348,10 +367,7 @@ impl SecretsScanner {
             },
             component: None,
             fingerprint,
-            fix: Some(
-                "Revoke and rotate the credential, remove it from the code (and the history), and load it at run time from a secret store."
-                    .into(),
-            ),
+            fix: Some(rules::FIX.into()),
             evidence,
             status,
             references: vec![rule.reference.to_string()],
@@ -428,10 +444,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn keystore_rule(name: &str) -> Option<usize> {
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    RULES
+    let ext = name.rsplit_once('.')?.1;
+    ENGINE
+        .keystores
         .iter()
-        .position(|r| matches!(r.files, Files::Extension(exts) if exts.contains(&ext.as_str())))
+        .find(|(e, _)| e.eq_ignore_ascii_case(ext))
+        .map(|&(_, rule)| rule)
 }
 
 /// Minified code: a script or style sheet whose first 64 KiB hold a line over 5,000 bytes.
@@ -498,18 +516,20 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
     let mut last_window: Vec<usize> = vec![usize::MAX; RULES.len()];
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut out: Vec<Candidate> = Vec::new();
-    for m in engine.anchors.find_overlapping_iter(bytes) {
-        for &ri in &engine.rules_of[m.pattern().as_usize()] {
+    let mut hits = Vec::new();
+    engine.anchors.find_all(bytes, &mut hits);
+    for m in hits {
+        for &ri in &engine.rules_of[m.pattern as usize] {
             let rule = &RULES[ri];
             if !applies(rule, rel, name, lockfile) {
                 continue;
             }
-            let (ws, we) = window(bytes, m.start(), rule.window);
+            let (ws, we) = window(bytes, m.start, rule.window);
             if last_window[ri] == ws {
                 continue;
             }
             last_window[ri] = ws;
-            let Some(re) = &engine.regexes[ri] else {
+            let Some(re) = engine.regex(ri) else {
                 continue;
             };
             for caps in re.captures_iter(&bytes[ws..we]) {
@@ -599,7 +619,64 @@ mod tests {
             );
         }
         assert!(RULES.len() >= 150, "{} rules", RULES.len());
-        LazyLock::force(&ENGINE);
+        for i in 0..RULES.len() {
+            ENGINE.regex(i);
+        }
+    }
+
+    /// The anchor pass finds exactly what Aho-Corasick's overlapping search finds, in the same
+    /// order, on text full of anchors, whatever the length and start of the slice (the pass walks
+    /// slices of 4 KiB and more in interleaved parts).
+    #[test]
+    fn anchor_pass_matches_the_overlapping_search() {
+        let (patterns, _) = anchor_patterns();
+        let reference = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&patterns)
+            .expect("literals");
+        let mut text = Vec::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/secrets/corpus/app");
+        for entry in std::fs::read_dir(dir).expect("corpus") {
+            text.extend(std::fs::read(entry.expect("entry").path()).expect("file"));
+        }
+        for round in 0..5 {
+            for p in &patterns {
+                text.extend_from_slice(p.as_bytes());
+                text.extend_from_slice(&b" =\n_"[..round % 4]);
+                text.extend_from_slice(&p.as_bytes()[..p.len() / 2]);
+            }
+        }
+        let mut hits = Vec::new();
+        for (start, len) in (0..40).map(|i| (i * 7 % 23, 4090 + i * 997)) {
+            let hay = &text[start.min(text.len())..(start + len).min(text.len())];
+            ENGINE.anchors.find_all(hay, &mut hits);
+            let want: Vec<(u32, usize, usize)> = reference
+                .find_overlapping_iter(hay)
+                .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
+                .collect();
+            let got: Vec<(u32, usize, usize)> =
+                hits.iter().map(|h| (h.pattern, h.start, h.end)).collect();
+            assert_eq!(got, want, "slice {start}+{len}");
+        }
+    }
+
+    /// `proven explain` looks rules up by id in both catalogues.
+    #[test]
+    fn rule_ids_differ_from_configuration_rule_ids() {
+        for r in RULES {
+            assert!(crate::config::rule(r.id).is_none(), "{} is in both", r.id);
+            let docs = r.docs();
+            for heading in [
+                "## What it does",
+                "## Why is this bad",
+                "## Fix",
+                "## References",
+            ] {
+                assert!(docs.contains(heading), "{}: no {heading}", r.id);
+            }
+            assert!(docs.contains(r.reference), "{}", r.id);
+        }
     }
 
     #[test]

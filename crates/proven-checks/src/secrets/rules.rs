@@ -74,7 +74,8 @@ pub struct Rule {
     pub title: &'static str,
     /// The provider's documentation of the credential or its format.
     pub reference: &'static str,
-    /// Literals, matched ASCII-case-insensitively, whose presence triggers the pattern.
+    /// Literals whose presence triggers the pattern: matched as written and, when all lowercase,
+    /// also in UPPER and Capitalised form.
     pub anchors: &'static [&'static str],
     /// The full pattern (Rust `regex` syntax, bytes); group 1 is the secret when present.
     pub pattern: &'static str,
@@ -99,10 +100,82 @@ pub struct Rule {
     pub allow: &'static [&'static str],
 }
 
+/// What to do about any leaked credential.
+pub const FIX: &str = "Revoke and rotate the credential, remove it from the code (and the history), and load it at run time from a secret store.";
+
 impl Rule {
     /// The rule's one-line description.
     pub fn description(&self) -> &'static str {
         self.title
+    }
+
+    /// The documentation, with the fixed headings, made from the rule's own fields.
+    pub fn docs(&self) -> String {
+        let mut s = format!(
+            "# {} — {}\n\nScanner: secrets · Severity: {} · Tier: {} · CRA Annex I {}\n",
+            self.id,
+            self.title,
+            self.severity,
+            self.tier.as_str(),
+            self.cra_clause
+        );
+        if let Some(g) = self.gitleaks {
+            s.push_str(&format!("Same rule in gitleaks: {g}\n"));
+        }
+        let anchors: Vec<String> = self.anchors.iter().map(|a| format!("`{a}`")).collect();
+        let window = match self.window {
+            Window::Line => "the line of the hit".to_string(),
+            Window::Around(n) => format!("the lines within {n} bytes of the hit"),
+            Window::After(n) => format!("the hit and up to {n} bytes after it"),
+            Window::File => "the whole file (up to 256 KiB)".to_string(),
+        };
+        let files = match self.files {
+            Files::Any => "every text file".to_string(),
+            Files::Named(names) => format!("files named {}", names.join(", ")),
+            Files::PathHas(parts) => format!("files whose path contains {}", parts.join(", ")),
+            Files::Extension(exts) => format!(
+                "files with the extension {} (the file itself is the secret; it is not read)",
+                exts.join(", ")
+            ),
+        };
+        s.push_str("\n## What it does\n\n");
+        if self.pattern.is_empty() {
+            s.push_str(&format!("Reports {files}.\n"));
+        } else {
+            s.push_str(&format!(
+                "Looks in {files} for {}; where one occurs, runs the pattern below over {window}. \
+                 Capture group 1, when the pattern has one, is the secret.\n\n```\n{}\n```\n\n\
+                 Validation: {}\n",
+                anchors.join(", "),
+                self.pattern,
+                self.check.description()
+            ));
+        }
+        if self.min_entropy > 0.0 {
+            s.push_str(&format!(
+                "Minimum entropy of the secret: {} bits per character.\n",
+                self.min_entropy
+            ));
+        }
+        if self.generic {
+            s.push_str(
+                "Generic rule: skipped in lockfiles, filtered harder against placeholders.\n",
+            );
+        }
+        if !self.allow.is_empty() {
+            s.push_str(&format!(
+                "Documentation examples that are not reported: {}\n",
+                self.allow.join(", ")
+            ));
+        }
+        s.push_str(&format!(
+            "\n## Why is this bad\n\n{}. Anyone who reads the code, a copy of it or its history \
+             can use the credential until it is revoked. A match in a test path drops one tier.\n\n\
+             ## Fix\n\n{FIX}\n\n## References\n\n- {}\n- https://cwe.mitre.org/data/definitions/798.html\n",
+            tier_meaning(self.tier),
+            self.reference
+        ));
+        s
     }
 
     const fn tier(mut self, t: Tier) -> Rule {
@@ -155,6 +228,14 @@ impl Rule {
     const fn allow(mut self, a: &'static [&'static str]) -> Rule {
         self.allow = a;
         self
+    }
+}
+
+fn tier_meaning(tier: Tier) -> &'static str {
+    match tier {
+        Tier::A => "Tier A: the checksum or structure of a match is verified offline, so a match is the credential the rule names",
+        Tier::B => "Tier B: the format is distinctive (a documented prefix or layout), so a match is very likely the credential the rule names",
+        Tier::C => "Tier C: a generic assignment or high entropy only; the default gate reports it without failing",
     }
 }
 

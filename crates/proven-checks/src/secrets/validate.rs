@@ -38,6 +38,26 @@ pub enum Check {
 }
 
 impl Check {
+    /// One sentence on what the check verifies, for the rule's documentation.
+    pub fn description(self) -> &'static str {
+        match self {
+            Check::None => "None: a match of the pattern is reported as it is.",
+            Check::GithubCrc => "The last 6 characters are the base62 CRC-32 of the 30 random characters before them.",
+            Check::NpmCrc => "The last 6 characters are the base62 CRC-32 of the 30 random characters before them (GitHub's scheme).",
+            Check::GitlabRoutable => "The last 7 characters are the base36 CRC-32 of everything before them, and the 2 characters before those give the length of the base64url payload.",
+            Check::Bech32 => "The Bech32 checksum (BIP-173) of the key is valid.",
+            Check::Pem => "The base64 body of the PEM block decodes to DER that starts with a SEQUENCE.",
+            Check::OpenSsh => "The base64 body decodes to data that starts with `openssh-key-v1`.",
+            Check::Pgp => "The armored body decodes to data that starts with an OpenPGP packet tag.",
+            Check::Jwt => "Header and payload are base64url JSON objects and the header names an `alg`; an `exp` in the past is noted.",
+            Check::PypiMacaroon => "The base64 after `pypi-` decodes to a macaroon that names `pypi.org`.",
+            Check::OpenAiMarker => "The `T3BlbkFJ` marker (base64 of `OpenAI`) has at least 23 characters before it and 20 after it.",
+            Check::BasicAuthBase64 => "The value is base64 of `user:password` with both parts non-empty.",
+            Check::Base64Pem => "The value is base64 of a PEM private key.",
+            Check::Base64 => "The value is valid standard base64 of at least one byte.",
+        }
+    }
+
     /// What kind of validation this is, for rule docs and evidence.
     pub fn kind(self) -> &'static str {
         match self {
@@ -122,18 +142,31 @@ fn decode_radix(digits: &str, alphabet: &[u8], radix: u64) -> Option<u64> {
     Some(n)
 }
 
-/// GitLab routable tokens, `<prefix><base64url payload>.<version>.<length><crc>`, where `<crc>` is the
-/// CRC-32 of everything before it in base36, zero-padded to 7 characters (GitLab's
-/// `lib/authn/token_field/generator/routable_token.rb`).
+const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+/// GitLab routable tokens, `<prefix>-<base64url payload>.<version>.<length><crc>` (GitLab's
+/// `lib/authn/token_field/generator/routable_token.rb`): `<version>` is 2 base36 digits, `<length>`
+/// the payload's length in 2 base36 digits, and `<crc>` the CRC-32 of everything before it in
+/// base36, zero-padded to 7 digits.
 pub fn gitlab_routable_valid(token: &str) -> bool {
-    if token.len() < 10 || !token.is_ascii() {
+    if token.len() < 16 || !token.is_ascii() {
         return false;
     }
     let (signed, crc) = token.split_at(token.len() - 7);
-    let Some(stored) = decode_radix(crc, b"0123456789abcdefghijklmnopqrstuvwxyz", 36) else {
+    let (head, length) = signed.split_at(signed.len() - 2);
+    let Some(payload) = head
+        .split_once('-')
+        .and_then(|(_, rest)| rest.len().checked_sub(4).map(|n| &rest[..n]))
+    else {
         return false;
     };
-    stored == u64::from(crc32fast::hash(signed.as_bytes()))
+    let (Some(stored), Some(length)) = (
+        decode_radix(crc, BASE36, 36),
+        decode_radix(length, BASE36, 36),
+    ) else {
+        return false;
+    };
+    length == payload.len() as u64 && stored == u64::from(crc32fast::hash(signed.as_bytes()))
 }
 
 const BECH32: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
@@ -304,6 +337,33 @@ mod tests {
             "{prefix}{random}{}",
             base62(u64::from(crc32fast::hash(random.as_bytes())), 6)
         )
+    }
+
+    /// A personal access token laid out as GitLab's generator lays it out (16 random bytes, the
+    /// routing payload `c:1\no:2a\nu:3f`, its length byte; base64url without padding; version 01;
+    /// payload length and CRC-32 in base36), computed with Python's `base64` and `zlib`. Split in
+    /// the source so that scanning this file does not find it.
+    #[test]
+    fn gitlab_routable_checksum_and_length() {
+        let token = concat!(
+            "glp",
+            "at-QUJDREVGR0hJSktMTU5PUGM6MQpvOjJhCnU6M2YN.01.140mfx26l"
+        );
+        assert!(gitlab_routable_valid(token));
+        let payload = "QUJDREVGR0hJSktMTU5PUGM6MQpvOjJhCnU6M2YN";
+        assert_eq!(
+            b64_decode(payload).map(|b| b[16..b.len() - 1].to_vec()),
+            Some(b"c:1\no:2a\nu:3f".to_vec())
+        );
+        // One payload character changed: the CRC no longer matches.
+        assert!(!gitlab_routable_valid(&token.replace("QUJD", "QUJE")));
+        // A length field that disagrees with the payload, under a CRC computed over it.
+        assert!(!gitlab_routable_valid(concat!(
+            "glp",
+            "at-QUJDREVGR0hJSktMTU5PUGM6MQpvOjJhCnU6M2YN.01.zz1ma3gus"
+        )));
+        assert!(!gitlab_routable_valid("glpat-.01.140mfx26l"));
+        assert!(!gitlab_routable_valid("glpat-é.01.140mfx26l"));
     }
 
     #[test]

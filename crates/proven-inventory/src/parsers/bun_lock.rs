@@ -20,6 +20,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Npm,
     matches: |name| name == "bun.lock" || name == "bun.lockb",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {

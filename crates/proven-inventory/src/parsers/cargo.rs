@@ -16,6 +16,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Cargo,
     matches: |name| name == "Cargo.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 const CRATES_IO: &[&str] = &[

@@ -19,6 +19,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Packagist,
     matches: |name| name == "composer.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 #[derive(Deserialize)]

@@ -30,6 +30,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Conan,
     matches: |name| name == "conan.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// A parsed recipe reference.

@@ -20,6 +20,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::RubyGems,
     matches: |name| name == "Gemfile.lock" || name == "gems.locked",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 const RUBYGEMS: &[&str] = &["https://rubygems.org/", "https://rubygems.org"];

@@ -18,6 +18,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Go,
     matches: |name| name == "go.mod",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// One `require` entry.
@@ -294,7 +296,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
 }
 
 /// `(namespace, name)`: everything before the last `/`, and the last element.
-fn split_path(path: &str) -> (Option<&str>, &str) {
+pub(super) fn split_path(path: &str) -> (Option<&str>, &str) {
     match path.rsplit_once('/') {
         Some((ns, name)) => (Some(ns), name),
         None => (None, path),

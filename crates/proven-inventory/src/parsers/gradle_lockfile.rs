@@ -23,6 +23,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
         )
     },
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// Configurations of build tools, matched as name prefixes (case-insensitive).

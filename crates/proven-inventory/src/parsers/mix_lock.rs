@@ -20,6 +20,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Hex,
     matches: |name| name == "mix.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// An Elixir literal, as far as mix.lock uses them.

@@ -2,16 +2,23 @@
 
 use proven_model::{Component, Diagnostic, Ecosystem};
 
+mod apk;
+mod binary;
 mod bun_lock;
 mod cargo;
 mod composer_lock;
 mod conan_lock;
+mod dpkg;
 mod gemfile_lock;
+mod gemspec;
 mod go_mod;
 mod gradle_lockfile;
+mod jar;
 mod mix_lock;
+mod node_modules;
 mod npm_common;
 mod nuget_lock;
+mod os_release;
 mod package_lock;
 mod package_resolved;
 mod pdm;
@@ -23,6 +30,8 @@ mod pom_xml;
 mod pubspec_lock;
 mod pylock;
 mod python;
+mod python_installed;
+mod rpmdb;
 mod uv;
 mod yarn_lock;
 
@@ -30,8 +39,10 @@ mod yarn_lock;
 pub struct Input<'a> {
     /// Path relative to the scan root, forward slashes; used in locations and diagnostics.
     pub path: &'a str,
-    /// The file's text.
+    /// The file's text; empty for [`ParserDef::binary`] formats, which read `bytes`.
     pub text: &'a str,
+    /// The file's bytes as read.
+    pub bytes: &'a [u8],
     /// Reads a companion file in the same folder by name (`go.sum` beside `go.mod`), if present.
     pub sibling: &'a dyn Fn(&str) -> Option<String>,
 }
@@ -61,6 +72,13 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// Why the component list is not whole (`None` when it is).
     pub incomplete: Option<String>,
+    /// What the file says about the installed file system it sits in (its distribution, the
+    /// files its OS packages own), for the merge to combine with the other files of that root.
+    pub installed: Option<crate::rootfs::Facts>,
+    /// The file turned out to list nothing of its own (an executable without build information,
+    /// a file that only adds [`Parsed::installed`] facts): it gets no manifest entry unless
+    /// problems were met.
+    pub not_a_manifest: bool,
 }
 
 /// A file that could not be read at all: where and what was expected.
@@ -111,6 +129,14 @@ pub struct ParserDef {
     /// Parses the file. `Err` only when nothing could be read; otherwise problems go in
     /// [`Parsed::diagnostics`] and [`Parsed::incomplete`].
     pub parse: fn(&Input<'_>) -> Result<Parsed, ParseFailure>,
+    /// For formats known by their place in an installed file system rather than by their name
+    /// alone (`var/lib/dpkg/status`, `node_modules/x/package.json`): whether a path relative to
+    /// the scan root is one. Tried after every parser's `matches`; must be cheap, it sees every
+    /// walked path.
+    pub at_path: Option<fn(path: &str) -> bool>,
+    /// Reads [`Input::bytes`] (databases, archives, executables): the bytes are not decoded as
+    /// text.
+    pub binary: bool,
 }
 
 /// Every supported format, in the order they are tried.
@@ -136,6 +162,16 @@ pub static PARSERS: &[&ParserDef] = &[
     &pubspec_lock::PARSER,
     &conan_lock::PARSER,
     &package_resolved::PARSER,
+    &os_release::PARSER,
+    &dpkg::PARSER,
+    &dpkg::LIST_PARSER,
+    &apk::PARSER,
+    &rpmdb::PARSER,
+    &node_modules::PARSER,
+    &python_installed::PARSER,
+    &gemspec::PARSER,
+    &jar::PARSER,
+    &binary::PARSER,
 ];
 
 /// The parser for a file name, if any.
@@ -153,9 +189,18 @@ pub fn find_parser_in(folder: &str, file_name: &str) -> Option<&'static ParserDe
     })
 }
 
-/// The parser for a file at a path (forward slashes), by its name and its folder's.
+/// The parser for a file at a path (forward slashes): by its name and its folder's, else by its
+/// place in an installed file system.
 pub fn find_parser_for_path(path: &str) -> Option<&'static ParserDef> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let folder = dir.rsplit('/').next().unwrap_or(dir);
-    find_parser_in(folder, name)
+    find_parser_in(folder, name).or_else(|| find_parser_at(path))
+}
+
+/// The parser of a format known by its place in an installed file system, for a path.
+pub(crate) fn find_parser_at(path: &str) -> Option<&'static ParserDef> {
+    PARSERS
+        .iter()
+        .copied()
+        .find(|p| p.at_path.is_some_and(|at| at(path)))
 }

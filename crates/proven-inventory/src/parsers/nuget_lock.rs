@@ -19,6 +19,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::NuGet,
     matches: |name| name == "packages.lock.json",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// An entry whose dependencies are resolved after every framework is read: framework, local id,

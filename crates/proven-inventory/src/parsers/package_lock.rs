@@ -22,6 +22,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Npm,
     matches: |name| name == "package-lock.json" || name == "npm-shrinkwrap.json",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// Why a package depends on another.

@@ -23,6 +23,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Swift,
     matches: |name| name == "Package.resolved",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 const EXPECTED: &str = "a Package.resolved object with `pins` (v2, v3) or `object.pins` (v1)";

@@ -30,6 +30,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::PyPI,
     matches: is_requirements_file,
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// How deep `-r` includes are followed (a guard against include cycles as well).

@@ -17,6 +17,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::PyPI,
     matches: |name| name == "Pipfile.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 type Object = serde_json::Map<String, serde_json::Value>;

@@ -20,6 +20,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Npm,
     matches: |name| name == "pnpm-lock.yaml",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// The key layouts of the lockfile generations.

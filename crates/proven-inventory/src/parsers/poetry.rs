@@ -20,6 +20,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::PyPI,
     matches: |name| name == "poetry.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 #[derive(Deserialize)]

@@ -27,6 +27,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Maven,
     matches: |name| name == "pom.xml",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// Where a `<dependency>` was declared.

@@ -23,6 +23,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Pub,
     matches: |name| name == "pubspec.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// The public pub server, under its current and its former name; other servers go in the purl.

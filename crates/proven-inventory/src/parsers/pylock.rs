@@ -20,6 +20,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::PyPI,
     matches: is_pylock,
     parse,
+    at_path: None,
+    binary: false,
 };
 
 /// `pylock.toml`, or `pylock.<name>.toml` where the name has no dot (PEP 751).

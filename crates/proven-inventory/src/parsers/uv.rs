@@ -21,6 +21,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::PyPI,
     matches: |name| name == "uv.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 #[derive(Deserialize)]

@@ -19,6 +19,8 @@ pub(super) static PARSER: ParserDef = ParserDef {
     ecosystem: Ecosystem::Npm,
     matches: |name| name == "yarn.lock",
     parse,
+    at_path: None,
+    binary: false,
 };
 
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {

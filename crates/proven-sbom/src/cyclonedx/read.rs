@@ -204,10 +204,11 @@ fn author(c: &Comp) -> Option<String> {
 
 fn kind(ty: &str) -> ComponentKind {
     match ty {
-        "application" | "container" | "platform" | "device" | "firmware" | "device-driver" => {
+        "application" | "platform" | "device" | "firmware" | "device-driver" => {
             ComponentKind::Application
         }
         "framework" => ComponentKind::Framework,
+        "container" => ComponentKind::Container,
         "operating-system" => ComponentKind::OperatingSystem,
         "file" | "data" | "machine-learning-model" | "cryptographic-asset" => ComponentKind::File,
         _ => ComponentKind::Library,

@@ -224,6 +224,7 @@ fn kind_name(k: ComponentKind) -> &'static str {
         ComponentKind::Framework => "framework",
         ComponentKind::OperatingSystem => "operating-system",
         ComponentKind::File => "file",
+        ComponentKind::Container => "container",
     }
 }
 
@@ -411,7 +412,7 @@ fn manifest_component<'a>(m: &'a Manifest, bom_ref: &'a str) -> Comp<'a> {
 
 fn product<'a>(p: &'a ProductView) -> Comp<'a> {
     Comp {
-        ty: "application",
+        ty: kind_name(p.kind),
         bom_ref: &p.id,
         manufacturer: p
             .manufacturer
@@ -430,7 +431,7 @@ fn product<'a>(p: &'a ProductView) -> Comp<'a> {
                 acknowledgement: "declared",
             })
             .collect(),
-        purl: None,
+        purl: p.purl.as_ref().map(ToString::to_string),
         external_references: Vec::new(),
         properties: Vec::new(),
         evidence: None,
@@ -524,8 +525,14 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, v17: bool, uuid: &st
         version: 1,
         metadata: Metadata {
             timestamp: proven_model::date::rfc3339(meta.timestamp),
-            // Lockfiles and manifests are read before any build.
-            lifecycles: [Lifecycle { phase: "pre-build" }],
+            // Lockfiles and manifests are read before any build; an image is what a build made.
+            lifecycles: [Lifecycle {
+                phase: if product_view.kind == ComponentKind::Container {
+                    "post-build"
+                } else {
+                    "pre-build"
+                },
+            }],
             tools: Tools {
                 components: [ToolComponent {
                     ty: "application",

@@ -104,10 +104,9 @@ fn license(text: Option<&str>) -> Option<String> {
 
 fn kind(purpose: Option<&str>) -> ComponentKind {
     match purpose {
-        Some("APPLICATION") | Some("CONTAINER") | Some("DEVICE") | Some("FIRMWARE") => {
-            ComponentKind::Application
-        }
+        Some("APPLICATION") | Some("DEVICE") | Some("FIRMWARE") => ComponentKind::Application,
         Some("FRAMEWORK") => ComponentKind::Framework,
+        Some("CONTAINER") => ComponentKind::Container,
         Some("OPERATING-SYSTEM") => ComponentKind::OperatingSystem,
         Some("FILE") | Some("ARCHIVE") | Some("SOURCE") => ComponentKind::File,
         _ => ComponentKind::Library,

@@ -236,6 +236,7 @@ fn purpose(k: ComponentKind) -> &'static str {
         ComponentKind::Framework => "FRAMEWORK",
         ComponentKind::OperatingSystem => "OPERATING-SYSTEM",
         ComponentKind::File => "FILE",
+        ComponentKind::Container => "CONTAINER",
     }
 }
 
@@ -361,8 +362,16 @@ pub(crate) fn write(inventory: &Inventory, meta: &SbomMeta, uuid: &str) -> Strin
         license_declared: licenses.expression(product.license.as_deref()),
         copyright_text: "NOASSERTION",
         comment: None,
-        external_refs: Vec::new(),
-        primary_package_purpose: "APPLICATION",
+        external_refs: product
+            .purl
+            .iter()
+            .map(|p| ExternalRef {
+                reference_category: "PACKAGE-MANAGER",
+                reference_type: "purl",
+                reference_locator: p.to_string(),
+            })
+            .collect(),
+        primary_package_purpose: purpose(product.kind),
     });
     for c in &inventory.components {
         packages.push(package(c, spdx_of[c.id.as_str()].clone(), &mut licenses));

@@ -35,6 +35,7 @@ pub fn meta_with_product() -> SbomMeta {
             version: Some("2.1.0".into()),
             manufacturer: Some("Acme GmbH <security@acme.example>".into()),
             license: Some("Apache-2.0".into()),
+            ..Product::default()
         }),
         ..meta()
     }

@@ -1,0 +1,2 @@
+project      = "acme-staging"
+admin_ranges = ["0.0.0.0/0"]

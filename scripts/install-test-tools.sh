@@ -2,9 +2,9 @@
 # Installs what the tests call besides cargo, idempotently, into .tools/ (git-ignored):
 # a Python venv with the independent SBOM validators (cyclonedx-python-lib, spdx-tools,
 # spdx3-validate) and the independent DSSE and Sigstore bundle verifiers (securesystemslib,
-# sigstore); when node and npm are there, BSI's CSAF validator library
-# (@secvisogram/csaf-validator-lib), which scripts/validate-csaf.mjs runs; and cargo-audit, the
-# peer of the differential test crates/proven/tests/cargo_audit.rs.
+# sigstore); and, when node and npm are there, BSI's CSAF validator library
+# (@secvisogram/csaf-validator-lib), which scripts/validate-csaf.mjs runs. cargo-audit, the peer
+# of the differential test, has its own script: scripts/install-cargo-audit.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.tools/venv
@@ -27,12 +27,3 @@ else
   echo "note: node/npm not found; the CSAF validator tests will be skipped" >&2
 fi
 
-# cargo-audit 0.22.2: the one on PATH or the one ../shared/peers/install.sh put in
-# $PEERS_ROOT/bin, else built once into .tools/cargo. Only cargo-audit is built (the peers
-# script's cargo step builds cargo-cyclonedx too, into /opt/peers); the test makes the
-# advisory-db git checkout it reads itself, from $PROVEN_TESTDATA/data/rustsec.
-if ! command -v cargo-audit >/dev/null 2>&1 \
-  && [ ! -x "${PEERS_ROOT:-/opt/peers}/bin/cargo-audit" ] \
-  && [ ! -x .tools/cargo/bin/cargo-audit ]; then
-  cargo install --quiet --locked cargo-audit --version 0.22.2 --root .tools/cargo
-fi

@@ -237,7 +237,7 @@ fn finding(
         .cloned()
         .unwrap_or_else(|| format!("{path}\n{message}"));
     let digest = Sha256::digest(format!("{tool}\n{id}\n{basis}").as_bytes());
-    let fingerprint: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let fingerprint = proven_model::encoding::hex(&digest[..16]);
     let cwe: Vec<String> = rule
         .properties
         .tags

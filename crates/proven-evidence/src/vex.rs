@@ -199,11 +199,7 @@ fn content_id(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0]);
     }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::evidence::hex(&h.finalize()[..16])
 }
 
 /// An RFC 4122 UUID (version 5 layout) from a content hash, so identical input gives identical ids.
@@ -214,7 +210,7 @@ pub fn uuid_from(parts: &[&str]) -> String {
         .collect();
     b[6] = (b[6] & 0x0f) | 0x50;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let h = crate::evidence::hex(&b);
     format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],

@@ -263,8 +263,7 @@ impl Hasher {
             Hasher::Sha256(h) => ("sha256", h.finalize().to_vec()),
             Hasher::Sha512(h) => ("sha512", h.finalize().to_vec()),
         };
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{alg}:{hex}")
+        format!("{alg}:{}", proven_model::encoding::hex(&bytes))
     }
 }
 

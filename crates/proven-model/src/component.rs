@@ -248,10 +248,10 @@ impl Hash {
     pub fn from_sri(s: &str) -> Option<Hash> {
         let (alg, b64) = s.split_once('-')?;
         let alg = HashAlg::parse(alg)?;
-        let bytes = base64_decode(b64.trim())?;
+        let bytes = crate::encoding::base64_decode(b64.trim())?;
         (bytes.len() == alg.digest_len()).then(|| Hash {
             alg,
-            value: to_hex(&bytes),
+            value: crate::encoding::hex(&bytes),
         })
     }
 
@@ -259,7 +259,7 @@ impl Hash {
     pub fn from_bytes(alg: HashAlg, bytes: &[u8]) -> Option<Hash> {
         (bytes.len() == alg.digest_len()).then(|| Hash {
             alg,
-            value: to_hex(bytes),
+            value: crate::encoding::hex(bytes),
         })
     }
 }
@@ -273,42 +273,6 @@ impl fmt::Display for Hash {
             self.value
         )
     }
-}
-
-/// Lowercase hex of bytes.
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(b"0123456789abcdef"[(b >> 4) as usize]));
-        s.push(char::from(b"0123456789abcdef"[(b & 15) as usize]));
-    }
-    s
-}
-
-/// Standard base64 (padding optional); `None` on any other character.
-pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

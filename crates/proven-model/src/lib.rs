@@ -4,6 +4,7 @@ mod component;
 mod container;
 pub mod date;
 mod ecosystem;
+pub mod encoding;
 mod finding;
 mod inventory;
 mod location;

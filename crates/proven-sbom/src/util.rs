@@ -63,16 +63,7 @@ pub(crate) fn document_uuid(format: Format, inventory: &Inventory, meta: &SbomMe
     )
 }
 
-/// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    s
-}
+pub(crate) use proven_model::encoding::hex;
 
 /// A person or organisation as written in manifests: `Name <mail> (url)`, a bare address or URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

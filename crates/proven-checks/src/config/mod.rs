@@ -359,7 +359,7 @@ fn finding(
     status: Status,
 ) -> Finding {
     let digest = Sha256::digest(format!("{}\n{path}\n{key}", rule.id).as_bytes());
-    let fingerprint: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let fingerprint = proven_model::encoding::hex(&digest[..16]);
     let mut evidence = BTreeMap::new();
     evidence.insert("target".to_string(), rule.target.as_str().to_string());
     evidence.insert("matched".to_string(), detail);

@@ -29,7 +29,7 @@ impl Baseline {
     pub fn new(salt: [u8; 32]) -> Self {
         Baseline {
             version: 1,
-            salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
+            salt: proven_model::encoding::hex(&salt),
             fingerprints: BTreeSet::new(),
         }
     }

@@ -439,9 +439,7 @@ pub fn fingerprint(salt: &[u8; 32], rule_id: &str, path: &str, secret: &Secret) 
     hex(&outer.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use proven_model::encoding::hex;
 
 fn keystore_rule(name: &str) -> Option<usize> {
     let ext = name.rsplit_once('.')?.1;

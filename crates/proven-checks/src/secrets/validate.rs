@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use proven_model::encoding::base64_decode;
+
 /// How a rule's match is checked before it is reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
@@ -99,17 +101,18 @@ pub fn run(check: Check, secret: &str) -> Verdict {
         Check::Jwt => jwt(secret),
         Check::PypiMacaroon => ok(pypi_valid(secret)),
         Check::OpenAiMarker => ok(openai_valid(secret)),
-        Check::BasicAuthBase64 => ok(b64_decode(secret)
+        Check::BasicAuthBase64 => ok(base64_decode(secret)
             .and_then(|b| String::from_utf8(b).ok())
             .is_some_and(|s| {
                 s.split_once(':')
                     .is_some_and(|(u, p)| !u.is_empty() && !p.is_empty())
             })),
-        Check::Base64Pem => ok(b64_decode(secret).is_some_and(|b| {
+        Check::Base64Pem => ok(base64_decode(secret).is_some_and(|b| {
             b.starts_with(b"-----BEGIN") && b.windows(11).any(|w| w == b"PRIVATE KEY")
         })),
         Check::Base64 => {
-            ok(secret.len().is_multiple_of(4) && b64_decode(secret).is_some_and(|b| !b.is_empty()))
+            ok(secret.len().is_multiple_of(4)
+                && base64_decode(secret).is_some_and(|b| !b.is_empty()))
         }
     }
 }
@@ -232,15 +235,15 @@ fn armored_body(block: &str) -> String {
 }
 
 fn pem_valid(block: &str) -> bool {
-    b64_decode(&armored_body(block)).is_some_and(|der| der.len() > 16 && der[0] == 0x30)
+    base64_decode(&armored_body(block)).is_some_and(|der| der.len() > 16 && der[0] == 0x30)
 }
 
 fn openssh_valid(block: &str) -> bool {
-    b64_decode(&armored_body(block)).is_some_and(|b| b.starts_with(b"openssh-key-v1\0"))
+    base64_decode(&armored_body(block)).is_some_and(|b| b.starts_with(b"openssh-key-v1\0"))
 }
 
 fn pgp_valid(block: &str) -> bool {
-    b64_decode(&armored_body(block)).is_some_and(|b| b.len() > 16 && b[0] & 0x80 != 0)
+    base64_decode(&armored_body(block)).is_some_and(|b| b.len() > 16 && b[0] & 0x80 != 0)
 }
 
 fn jwt(token: &str) -> Verdict {
@@ -249,7 +252,7 @@ fn jwt(token: &str) -> Verdict {
         return Verdict::Invalid;
     };
     let json = |s: &str| {
-        b64_decode(s).and_then(|b| {
+        base64_decode(s).and_then(|b| {
             serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok()
         })
     };
@@ -276,7 +279,7 @@ fn jwt(token: &str) -> Verdict {
 fn pypi_valid(token: &str) -> bool {
     token
         .strip_prefix("pypi-")
-        .and_then(b64_decode)
+        .and_then(base64_decode)
         .is_some_and(|b| b.windows(8).any(|w| w == b"pypi.org"))
 }
 
@@ -284,35 +287,6 @@ fn openai_valid(token: &str) -> bool {
     token
         .find("T3BlbkFJ")
         .is_some_and(|i| i >= 23 && token.len() - i - 8 >= 20)
-}
-
-/// Decodes standard or URL-safe base64, padded or not. `None` on any other character.
-pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    if bits >= 6 {
-        return None;
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -352,7 +326,7 @@ mod tests {
         assert!(gitlab_routable_valid(token));
         let payload = "QUJDREVGR0hJSktMTU5PUGM6MQpvOjJhCnU6M2YN";
         assert_eq!(
-            b64_decode(payload).map(|b| b[16..b.len() - 1].to_vec()),
+            base64_decode(payload).map(|b| b[16..b.len() - 1].to_vec()),
             Some(b"c:1\no:2a\nu:3f".to_vec())
         );
         // One payload character changed: the CRC no longer matches.
@@ -394,9 +368,9 @@ mod tests {
 
     #[test]
     fn base64_roundtrip() {
-        assert_eq!(b64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(b64_decode("aGVsbG8").as_deref(), Some(&b"hello"[..]));
-        assert!(b64_decode("a!b").is_none());
+        assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("aGVsbG8").as_deref(), Some(&b"hello"[..]));
+        assert!(base64_decode("a!b").is_none());
     }
 
     #[test]

@@ -1201,10 +1201,20 @@ fn front_ends(c: &mut Check<'_, '_>, ty: &str, b: &Node) {
             }
         }
         "aws_cloudfront_distribution" => {
-            if let Some(v) = first(b, "viewer_certificate")
-                .and_then(|v| s(&v, "minimum_protocol_version"))
-                .filter(|v| !v.starts_with("TLSv1.2") && !v.starts_with("TLSv1.3"))
+            let cert = first(b, "viewer_certificate");
+            // With the *.cloudfront.net certificate CloudFront uses the TLSv1 policy whatever
+            // minimum_protocol_version says.
+            let weak = if cert
+                .as_ref()
+                .is_some_and(|v| v.is_true("cloudfront_default_certificate"))
             {
+                Some("TLSv1 (the default CloudFront certificate forces it)".to_string())
+            } else {
+                cert.as_ref()
+                    .and_then(|v| s(v, "minimum_protocol_version"))
+                    .filter(|v| !v.starts_with("TLSv1.2") && !v.starts_with("TLSv1.3"))
+            };
+            if let Some(v) = weak {
                 c.hit(
                     "tf-weak-tls",
                     line(b, "viewer_certificate"),

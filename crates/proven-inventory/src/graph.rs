@@ -19,7 +19,7 @@ pub fn scopes_from_roots(
     for (from, to) in &parsed.edges {
         next.entry(from.as_str()).or_default().push(to.as_str());
     }
-    let mut scope: HashMap<String, Scope> = HashMap::new();
+    let mut scope: HashMap<&str, Scope> = HashMap::new();
     for (roots, s) in [
         (required, Scope::Required),
         (optional, Scope::Optional),
@@ -31,14 +31,14 @@ pub fn scopes_from_roots(
             if !seen.insert(id) {
                 continue;
             }
-            scope.entry(id.to_string()).or_insert(s);
+            scope.entry(id).or_insert(s);
             if let Some(n) = next.get(id) {
                 queue.extend(n.iter().copied());
             }
         }
     }
     for c in &mut parsed.components {
-        if let Some(s) = scope.get(&c.id) {
+        if let Some(s) = scope.get(c.id.as_str()) {
             c.scope = *s;
         }
     }

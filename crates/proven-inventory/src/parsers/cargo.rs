@@ -3,7 +3,7 @@
 //! Counted as one component per `[[package]]` entry. Workspace members (no `source`) are
 //! first-party; the package named in a sibling `Cargo.toml` is the root.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proven_model::{Component, ComponentKind, Diagnostic, Ecosystem, Hash, HashAlg, Location};
 use serde::Deserialize;
@@ -86,6 +86,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             p.source.as_deref().unwrap_or("")
         )
     };
+    let keys: Vec<String> = lock.package.iter().map(key).collect();
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, p) in lock.package.iter().enumerate() {
         by_name.entry(p.name.as_str()).or_default().push(i);
@@ -99,7 +100,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             column: None,
         };
         let mut c = Component::new(Ecosystem::Cargo, None, &p.name, Some(&p.version), location);
-        c.id = key(p);
+        c.id = keys[i].clone();
         let origin = match p.source.as_deref() {
             None => "path",
             Some(s) if s.starts_with("git+") => "git",
@@ -166,7 +167,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     for (i, p) in lock.package.iter().enumerate() {
         for dep in &p.dependencies {
             match resolve(dep, &lock.package, &by_name) {
-                Some(j) => parsed.edges.push((key(p), key(&lock.package[j]))),
+                Some(j) => parsed.edges.push((keys[i].clone(), keys[j].clone())),
                 None => {
                     let line = header_lines.get(i).copied();
                     parsed.diagnostics.push(Diagnostic::error(
@@ -187,24 +188,27 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     }
 
     let manifest = (input.sibling)("Cargo.toml").and_then(|t| toml::from_str::<Manifest>(&t).ok());
-    let members: Vec<&Package> = lock.package.iter().filter(|p| p.source.is_none()).collect();
+    let members: Vec<usize> = (0..lock.package.len())
+        .filter(|&i| lock.package[i].source.is_none())
+        .collect();
     let root = manifest
         .as_ref()
         .and_then(|m| m.package.as_ref())
-        .and_then(|p| members.iter().find(|m| m.name == p.name));
-    parsed.root = root.map(|p| key(p));
+        .and_then(|p| members.iter().find(|&&i| lock.package[i].name == p.name));
+    parsed.root = root.map(|&i| keys[i].clone());
     // The project's direct dependencies are those of its workspace members.
-    let member_keys: Vec<String> = members.iter().map(|p| key(p)).collect();
+    let member_keys: Vec<String> = members.iter().map(|&i| keys[i].clone()).collect();
+    let is_member: HashSet<&str> = member_keys.iter().map(String::as_str).collect();
     parsed.direct = parsed
         .edges
         .iter()
-        .filter(|(from, to)| member_keys.contains(from) && !member_keys.contains(to))
+        .filter(|(from, to)| is_member.contains(from.as_str()) && !is_member.contains(to.as_str()))
         .map(|(_, to)| to.clone())
         .collect();
     parsed.direct.sort();
     parsed.direct.dedup();
-    if let (Some(root), Some(manifest)) = (root, &manifest) {
-        assign_scopes(&mut parsed, &key(root), &member_keys, manifest);
+    if let (Some(&root), Some(manifest)) = (root, &manifest) {
+        assign_scopes(&mut parsed, &keys[root], &member_keys, manifest);
     }
     Ok(parsed)
 }

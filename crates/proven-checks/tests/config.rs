@@ -229,6 +229,39 @@ fn compose_extends_interpolation_and_anchors() {
 }
 
 #[test]
+fn compose_reads_the_project_env_and_env_files() {
+    let (findings, diagnostics) = scan_dir(&fixtures().join("config-compose"));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let app = "app/docker-compose.yml";
+    let creds = |service: &str| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| {
+                f.location.path == app
+                    && f.code == "compose-default-credentials"
+                    && f.evidence["matched"].contains(&format!("service `{service}`"))
+            })
+            .collect()
+    };
+    // `env_file: ./rabbit.env` sets the broker's password to guest: reported at the entry.
+    let broker = creds("broker");
+    assert_eq!(broker.len(), 1, "{broker:?}");
+    assert_eq!(broker[0].location.line, Some(28));
+    assert!(
+        broker[0].evidence["matched"].contains("RABBITMQ_DEFAULT_PASS")
+            && broker[0].evidence["matched"].contains("from app/rabbit.env:3"),
+        "{:?}",
+        broker[0].evidence
+    );
+    // `${GRAFANA_PASSWORD}` takes its value from the project's .env.
+    let dashboards = creds("dashboards");
+    assert_eq!(dashboards.len(), 1, "{dashboards:?}");
+    assert_eq!(dashboards[0].location.line, Some(34));
+    // Names without values pass the host's variables through: set, and not in the repository.
+    assert!(creds("store").is_empty(), "{:?}", creds("store"));
+}
+
+#[test]
 fn kubectl_list_output_is_read() {
     let scanner = ConfigScanner::new();
     let sink = Sink::default();

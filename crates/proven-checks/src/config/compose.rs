@@ -1,6 +1,9 @@
 //! docker-compose files (v2, v3 and the Compose Specification): the `services` map, after
 //! `extends` (in the same file or another scanned one) is merged in and `${VAR:-default}`
-//! interpolation is applied. Anchors and `<<` merge keys are resolved by the YAML reader.
+//! interpolation is applied with the variables of the project's `.env` (the file beside the
+//! compose file, as compose reads it). A service's `env_file:` files, when scanned, add to its
+//! environment under what `environment:` sets. Anchors and `<<` merge keys are resolved by the
+//! YAML reader.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -467,55 +470,195 @@ fn image_name(image: &str) -> String {
     last.split(':').next().unwrap_or(last).to_ascii_lowercase()
 }
 
-/// One environment entry: name, value after interpolation, line, and whether the value is the
-/// default of an unset variable (`${POSTGRES_PASSWORD:-postgres}`).
+/// One `KEY=value` line of a `.env` or `env_file` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvLine {
+    pub key: String,
+    pub value: String,
+    pub line: u32,
+}
+
+/// Reads a dotenv file as compose does: `KEY=value` lines, an optional `export ` prefix, `#`
+/// comments (after an unquoted value only when a blank precedes them), single quotes literal,
+/// double quotes with `\n`, `\"` and `\\` escapes; values may use the variables set above them.
+pub fn parse_env_file(text: &str) -> Vec<EnvLine> {
+    let mut known: HashMap<String, String> = HashMap::new();
+    let mut out: Vec<EnvLine> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let line = line.strip_prefix("export ").map_or(line, str::trim_start);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, rest)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"_.-".contains(&c))
+        {
+            continue;
+        }
+        let rest = rest.trim_start();
+        let value = if let Some(body) = rest.strip_prefix('\'') {
+            body.split_once('\'').map_or(body, |(v, _)| v).to_string()
+        } else if let Some(body) = rest.strip_prefix('"') {
+            let mut v = String::new();
+            let mut chars = body.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => match chars.next() {
+                        Some('n') => v.push('\n'),
+                        Some(other) => v.push(other),
+                        None => break,
+                    },
+                    c => v.push(c),
+                }
+            }
+            vars::expand(&v, &known, true)
+        } else {
+            let bare = match rest.find(" #").or_else(|| rest.find("\t#")) {
+                Some(at) => &rest[..at],
+                None => rest,
+            };
+            vars::expand(bare.trim_end(), &known, true)
+        };
+        known.insert(key.to_string(), value.clone());
+        out.push(EnvLine {
+            key: key.to_string(),
+            value,
+            line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+        });
+    }
+    out
+}
+
+/// What a compose file's services can draw on besides their own text: the project's `.env`
+/// variables and the scanned env files, by path.
+struct Project<'a> {
+    dir: &'a str,
+    vars: HashMap<String, String>,
+    env_files: &'a BTreeMap<String, Vec<EnvLine>>,
+}
+
+impl Project<'_> {
+    fn path(&self, rel: &str) -> String {
+        normalize(&format!("{}/{rel}", self.dir))
+    }
+
+    fn interpolate(&self, s: &str) -> String {
+        vars::expand(s, &self.vars, true)
+    }
+}
+
+/// One environment entry: name, value after interpolation, line, whether the value is the
+/// default of an unset variable (`${POSTGRES_PASSWORD:-postgres}`), and the env file line it
+/// comes from, if any.
 struct EnvVar {
     key: String,
     value: String,
     line: u32,
     from_default: bool,
+    origin: Option<String>,
 }
 
-fn environment(svc: &Node) -> Vec<EnvVar> {
-    let Some(env) = svc.get("environment") else {
-        return Vec::new();
-    };
-    let entry = |key: &str, raw: &str, line: u32| {
-        let value = interpolate(raw);
-        EnvVar {
-            key: key.to_string(),
-            from_default: raw.contains("${") && !value.contains("${") && value != raw,
-            value,
-            line,
-        }
-    };
-    match &env.value {
-        Value::Map(m) => m
-            .iter()
-            .map(|(k, v)| entry(k, &v.as_string().unwrap_or_default(), v.line))
-            .collect(),
+/// The paths an `env_file:` names (a string, a list of strings, or a list of `{path: ...}`), with
+/// their lines.
+fn env_file_paths(n: &Node) -> Vec<(String, u32)> {
+    match &n.value {
         Value::Seq(items) => items
             .iter()
             .filter_map(|i| {
-                let s = i.as_string()?;
-                let (k, v) = s.split_once('=').unwrap_or((&s, ""));
-                Some(entry(k, v, i.line))
+                let p = i.as_string().or_else(|| i.str_of("path"))?;
+                Some((p, i.line))
             })
             .collect(),
-        _ => Vec::new(),
+        _ => n.as_string().map(|p| vec![(p, n.line)]).unwrap_or_default(),
     }
 }
 
-/// Compose interpolation with no variables known: defaults apply, references stay as written.
-fn interpolate(s: &str) -> String {
-    vars::expand(s, &HashMap::new(), true)
+/// The service's environment as the container gets it: `env_file:` entries first, then
+/// `environment:`, a later entry replacing an earlier one of the same name. A name with no value
+/// (`- PASSWORD`, `PASSWORD:`) passes the variable through from the project; unknown there, it
+/// stays a reference (`${PASSWORD}`), set but with a value that is not in the repository.
+fn environment(svc: &Node, project: &Project<'_>) -> Vec<EnvVar> {
+    let mut out: Vec<EnvVar> = Vec::new();
+    for (rel, line) in svc.get("env_file").map(env_file_paths).unwrap_or_default() {
+        let path = project.path(&rel);
+        for e in project.env_files.get(&path).into_iter().flatten() {
+            out.push(EnvVar {
+                key: e.key.clone(),
+                value: e.value.clone(),
+                line,
+                from_default: false,
+                origin: Some(format!("{path}:{}", e.line)),
+            });
+        }
+    }
+    let entry = |key: &str, raw: Option<String>, line: u32| {
+        let Some(raw) = raw else {
+            let (value, origin) = match project.vars.get(key) {
+                Some(v) => (v.clone(), Some(project.path(".env"))),
+                None => (format!("${{{key}}}"), None),
+            };
+            return EnvVar {
+                key: key.to_string(),
+                value,
+                line,
+                from_default: false,
+                origin,
+            };
+        };
+        let value = project.interpolate(&raw);
+        let unset = vars::expand(&raw, &HashMap::new(), true);
+        EnvVar {
+            key: key.to_string(),
+            from_default: raw.contains("${")
+                && !value.contains("${")
+                && value != raw
+                && value == unset,
+            value,
+            line,
+            origin: None,
+        }
+    };
+    let own: Vec<EnvVar> = match svc.get("environment").map(|e| &e.value) {
+        Some(Value::Map(m)) => m
+            .iter()
+            .map(|(k, v)| entry(k, v.as_string(), v.line))
+            .collect(),
+        Some(Value::Seq(items)) => items
+            .iter()
+            .filter_map(|i| {
+                let s = i.as_string()?;
+                Some(match s.split_once('=') {
+                    Some((k, v)) => entry(k, Some(v.to_string()), i.line),
+                    None => entry(&s, None, i.line),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for e in own {
+        out.retain(|o| o.key != e.key);
+        out.push(e);
+    }
+    out
 }
 
 /// Interpolates every string of a service but its environment, which [`environment`] reads raw.
-fn interpolated(n: &Node, depth: usize) -> Node {
+fn interpolated(n: &Node, depth: usize, project: &Project<'_>) -> Node {
     let value = match &n.value {
-        Value::Str(s) => Value::Str(interpolate(s)),
-        Value::Seq(items) => Value::Seq(items.iter().map(|i| interpolated(i, depth + 1)).collect()),
+        Value::Str(s) => Value::Str(project.interpolate(s)),
+        Value::Seq(items) => Value::Seq(
+            items
+                .iter()
+                .map(|i| interpolated(i, depth + 1, project))
+                .collect(),
+        ),
         Value::Map(m) => Value::Map(
             m.iter()
                 .map(|(k, v)| {
@@ -525,7 +668,7 @@ fn interpolated(n: &Node, depth: usize) -> Node {
                         if keep {
                             v.clone()
                         } else {
-                            interpolated(v, depth + 1)
+                            interpolated(v, depth + 1, project)
                         },
                     )
                 })
@@ -629,21 +772,38 @@ fn extended(path: &str, svc: &Node, files: &BTreeMap<String, ComposeFile>, depth
     merge(&base, &own)
 }
 
-/// Checks every compose file once all are read.
-pub fn check_all(files: &BTreeMap<String, ComposeFile>, sink: &Sink) {
+/// Checks every compose file once all are read; `env_files` are the scanned `.env`-style files
+/// by path.
+pub fn check_all(
+    files: &BTreeMap<String, ComposeFile>,
+    env_files: &BTreeMap<String, Vec<EnvLine>>,
+    sink: &Sink,
+) {
     for (path, file) in files {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut project = Project {
+            dir,
+            vars: HashMap::new(),
+            env_files,
+        };
+        project.vars = env_files
+            .get(&project.path(".env"))
+            .into_iter()
+            .flatten()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect();
         let mut out = Emitter::new(path, &file.directives);
         for doc in &file.docs {
             for (name, svc) in doc.get("services").map(Node::entries).unwrap_or(&[]) {
-                let svc = interpolated(&extended(path, svc, files, 0), 0);
-                service(name, &svc, &mut out);
+                let svc = interpolated(&extended(path, svc, files, 0), 0, &project);
+                service(name, &svc, &project, &mut out);
             }
         }
         out.flush(sink);
     }
 }
 
-fn service(name: &str, svc: &Node, out: &mut Emitter<'_>) {
+fn service(name: &str, svc: &Node, project: &Project<'_>, out: &mut Emitter<'_>) {
     let anchor = svc.line.saturating_sub(1).max(1);
     let hit = |out: &mut Emitter<'_>, id: &str, line: u32, what: &str, detail: String| {
         out.hit(
@@ -807,7 +967,7 @@ fn service(name: &str, svc: &Node, out: &mut Emitter<'_>) {
             );
         }
     }
-    credentials(name, svc, anchor, out);
+    credentials(name, svc, project, anchor, out);
     let limits = svc.at(&["deploy", "resources", "limits"]);
     let missing: Vec<&str> = [
         ("memory", "mem_limit", "memory"),
@@ -917,7 +1077,7 @@ fn sensitive_path(src: &str) -> bool {
     EXACT.contains(&src) || UNDER.iter().any(|u| src.starts_with(u))
 }
 
-fn credentials(name: &str, svc: &Node, anchor: u32, out: &mut Emitter<'_>) {
+fn credentials(name: &str, svc: &Node, project: &Project<'_>, anchor: u32, out: &mut Emitter<'_>) {
     let Some(image) = svc.str_of("image") else {
         return;
     };
@@ -925,7 +1085,7 @@ fn credentials(name: &str, svc: &Node, anchor: u32, out: &mut Emitter<'_>) {
     let Some(product) = PRODUCTS.iter().find(|p| p.images.contains(&img.as_str())) else {
         return;
     };
-    let env = environment(svc);
+    let env = environment(svc, project);
     let hit = |out: &mut Emitter<'_>, line: u32, key: &str, detail: String| {
         out.hit(
             "compose-default-credentials",
@@ -938,12 +1098,10 @@ fn credentials(name: &str, svc: &Node, anchor: u32, out: &mut Emitter<'_>) {
             ),
         );
     };
-    let unset_default = |e: &EnvVar| {
-        if e.from_default {
-            " (the default used when the variable is unset)"
-        } else {
-            ""
-        }
+    let unset_default = |e: &EnvVar| match &e.origin {
+        _ if e.from_default => " (the default used when the variable is unset)".to_string(),
+        Some(origin) => format!(" (from {origin})"),
+        None => String::new(),
     };
     for e in &env {
         let (k, v) = (&e.key, &e.value);
@@ -1033,5 +1191,25 @@ mod tests {
             image_name("docker.io/bitnami/postgresql:16@sha256:ab"),
             "postgresql"
         );
+    }
+
+    #[test]
+    fn env_files_read_as_compose_reads_them() {
+        let text = "# comment\n\nexport A=1\nB = two words # note\nC='${A} literal'\nD=\"x\\\"y\\nz\" # q\nE=${A}-${MISSING:-dflt}\nF=a#b\nnot a pair\n=nokey\nG=\n";
+        let got: Vec<(String, String, u32)> = parse_env_file(text)
+            .into_iter()
+            .map(|e| (e.key, e.value, e.line))
+            .collect();
+        let want = [
+            ("A", "1", 3),
+            ("B", "two words", 4),
+            ("C", "${A} literal", 5),
+            ("D", "x\"y\nz", 6),
+            ("E", "1-dflt", 7),
+            ("F", "a#b", 8),
+            ("G", "", 11),
+        ]
+        .map(|(k, v, l)| (k.to_string(), v.to_string(), l));
+        assert_eq!(got, want);
     }
 }

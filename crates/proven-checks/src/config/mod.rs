@@ -36,6 +36,8 @@ use suppress::Directive;
 pub struct ConfigScanner {
     terraform: Mutex<BTreeMap<String, Vec<terraform::TfFile>>>,
     compose: Mutex<BTreeMap<String, compose::ComposeFile>>,
+    /// `.env`-style files by path, for compose interpolation and `env_file:`.
+    env_files: Mutex<BTreeMap<String, Vec<compose::EnvLine>>>,
     namespaces: Mutex<Namespaces>,
 }
 
@@ -56,6 +58,8 @@ enum Kind {
     /// `terraform.tfvars` and `*.auto.tfvars`, which Terraform loads on its own.
     TerraformVars,
     TerraformVarsJson,
+    /// `.env`, `*.env` and `.env.*`: variables for compose files.
+    EnvFile,
 }
 
 fn kind_of(name: &str) -> Option<Kind> {
@@ -77,6 +81,8 @@ fn kind_of(name: &str) -> Option<Kind> {
         Some(Kind::TerraformJson)
     } else if lower.ends_with(".tf") {
         Some(Kind::Terraform)
+    } else if lower == ".env" || lower.ends_with(".env") || lower.starts_with(".env.") {
+        Some(Kind::EnvFile)
     } else {
         None
     }
@@ -97,6 +103,9 @@ impl ConfigScanner {
         match kind {
             Kind::Dockerfile => dockerfile::check(rel, text, sink),
             Kind::Yaml => self.check_yaml(rel, text, sink),
+            Kind::EnvFile => {
+                lock(&self.env_files).insert(rel.to_string(), compose::parse_env_file(text));
+            }
             Kind::Terraform
             | Kind::TerraformJson
             | Kind::TerraformVars
@@ -195,7 +204,11 @@ impl ConfigScanner {
         for files in modules.values() {
             terraform::check_module(files, sink);
         }
-        compose::check_all(&std::mem::take(&mut *lock(&self.compose)), sink);
+        compose::check_all(
+            &std::mem::take(&mut *lock(&self.compose)),
+            &std::mem::take(&mut *lock(&self.env_files)),
+            sink,
+        );
         let ns = std::mem::take(&mut *lock(&self.namespaces));
         for (name, (path, line, directives)) in &ns.workloads {
             if !ns.with_policy.contains(name) {

@@ -353,7 +353,7 @@ pub static RULES: &[Rule] = &[
       "Do not publish the port; reach it over the compose network, or bind to 127.0.0.1."),
     r("compose-default-credentials", C, Critical, "Default or weak credentials for a well-known image", "I.2(e)", "",
       "",
-      "Knows the credential variables and documented default or example values of over 30 images (postgres, mysql, mariadb, mongo, redis, rabbitmq, minio, grafana, elasticsearch, kibana, keycloak, jenkins, gitea, nexus, sonarqube, tomcat, wordpress, pgadmin, airflow, mssql, couchdb, neo4j, influxdb, …) and reports services that use them, leave them unset where the image then falls back to a default, or disable authentication.",
+      "Knows the credential variables and documented default or example values of over 30 images (postgres, mysql, mariadb, mongo, redis, rabbitmq, minio, grafana, elasticsearch, kibana, keycloak, jenkins, gitea, nexus, sonarqube, tomcat, wordpress, pgadmin, airflow, mssql, couchdb, neo4j, influxdb, …) and reports services that use them, leave them unset where the image then falls back to a default, or disable authentication. Values count wherever compose takes them from: `environment:`, `${VAR:-default}` defaults, the project's `.env` and the `env_file:` files in the repository.",
       "Default credentials are the first thing attackers try; they are published in the image's own documentation.",
       "image: postgres:16\nenvironment:\n  POSTGRES_PASSWORD: postgres",
       "Generate a strong secret and pass it with compose `secrets:` or an env file that is not committed."),

@@ -54,7 +54,8 @@ def agreement(ours_out, peer_out):
     ours, peer = load(ours_out), load(peer_out)
     if ours is None or peer is None:
         return None
-    non_packages = [f"{c.get('type')} `{c.get('name')}`" for c in peer if not c.get("purl")]
+    non_packages = [f"{c.get('type')} `{c.get('name')}` {c.get('version') or ''}".strip()
+                    for c in peer if not c.get("purl")]
     o = {package_key(c) for c in ours} - {None}
     p = {package_key(c) for c in peer} - {None}
     return {"ours": len(ours), "peer": len(peer), "both": len(o & p), "only_ours": sorted(o - p),

@@ -14,26 +14,52 @@ never committed.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from urllib.parse import unquote
 
 from common import compare, repo_root
 
 DEFAULT_INCLUDE = [
-    "etc/os-release", "var/lib/dpkg", "usr/lib/python3", "usr/lib/python3.11", "usr/sbin",
+    "etc/os-release", "usr/lib/os-release", "etc/debian_version", "var/lib/dpkg", "usr/lib/python3", "usr/lib/python3.11", "usr/sbin",
     "usr/lib/x86_64-linux-gnu/perl", "usr/lib/x86_64-linux-gnu/gconv",
     "usr/lib/x86_64-linux-gnu/libLLVM-14.so.1", "usr/share/perl5",
 ]
 
 
-def count(path):
+def load(path):
     try:
         with open(path) as f:
-            return len(json.load(f).get("components", []))
+            return json.load(f).get("components", [])
     except (OSError, ValueError):
         return None
+
+
+def package_key(component):
+    """(name, version without epoch, arch) from a purl: trivy writes the dpkg epoch as a purl
+    qualifier, we write it in the version, and without an os-release trivy's type is `none`."""
+    m = re.match(r"pkg:[^/]+/(?:[^/]+/)?([^@]+)@([^?#]+)(?:\?([^#]*))?", component.get("purl") or "")
+    if not m:
+        return None
+    name, version, qualifiers = (unquote(g or "") for g in m.groups())
+    arch = dict(q.split("=", 1) for q in qualifiers.split("&") if "=" in q).get("arch")
+    return name, re.sub(r"^\d+:", "", version), arch
+
+
+def agreement(ours_out, peer_out):
+    """Counts of both component lists and how their packages compare."""
+    ours, peer = load(ours_out), load(peer_out)
+    if ours is None or peer is None:
+        return None
+    non_packages = [f"{c.get('type')} `{c.get('name')}` {c.get('version') or ''}".strip()
+                    for c in peer if not c.get("purl")]
+    o = {package_key(c) for c in ours} - {None}
+    p = {package_key(c) for c in peer} - {None}
+    return {"ours": len(ours), "peer": len(peer), "both": len(o & p), "only_ours": sorted(o - p),
+            "only_peer": sorted(p - o), "peer_non_packages": non_packages}
 
 
 def main():
@@ -95,9 +121,21 @@ def main():
         cold.append((label, ours, peer, cwd))
     compare(cold, runs=args.runs)
     print()
-    print(f"{'image':<46} {'ours components':>16} {'trivy components':>17}")
+    print(f"{'image':<46} {'ours':>6} {'trivy':>6} {'same':>6} {'only ours':>9} {'only trivy':>10}  trivy's other components")
     for label, ours_out, peer_out in outputs:
-        print(f"{label:<46} {count(ours_out)!s:>16} {count(peer_out)!s:>17}")
+        a = agreement(ours_out, peer_out)
+        if a is None:
+            print(f"{label:<46} {len(load(ours_out) or [])!s:>6}")
+            continue
+        print(f"{label:<46} {a['ours']:>6} {a['peer']:>6} {a['both']:>6} {len(a['only_ours']):>9} "
+              f"{len(a['only_peer']):>10}  {', '.join(a['peer_non_packages']) or '-'}")
+        for side in ("only_ours", "only_peer"):
+            for k in a[side][:10]:
+                print(f"    {side.replace('_', ' ')}: {k}")
+    print("Packages are compared by (name, version without epoch, arch). trivy adds one component that")
+    print("is not a package: the operating system (type operating-system, `debian` 12.x here; `none` when")
+    print("it finds no etc/debian_version). proven writes no such component (the distribution is in each")
+    print("purl's `distro` qualifier), so trivy's count is one higher on the same packages.")
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -9,8 +9,6 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use proven_model::{Diagnostic, Location};
-use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
-use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
 
 use crate::error::{ErrorKind, ImageError};
 use crate::layout::{expected_compression, Digest, Hasher, Image};
@@ -34,6 +32,9 @@ impl Compression {
         }
     }
 }
+
+/// Bytes of the uncompressed stream decoded and hashed at a time.
+const STREAM_BUFFER: usize = 256 << 10;
 
 /// Tells the compression from a blob's first bytes.
 fn detect(head: &[u8]) -> Result<Compression, &'static str> {
@@ -312,7 +313,9 @@ pub(crate) fn stream(
         let decoder: Box<dyn Read + '_> = match compression {
             Compression::None => Box::new(&mut raw),
             Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(&mut raw)),
-            Compression::Zstd => Box::new(Zstd::new(&mut raw)),
+            Compression::Zstd => zstd_reader(&mut raw).map_err(|e| {
+                ImageError::io(&image.archive, "cannot start the zstd decoder", e).in_layer(name)
+            })?,
         };
         let meter = Meter {
             inner: decoder,
@@ -323,12 +326,19 @@ pub(crate) fn stream(
             limits: &image.limits,
             tripped: None,
         };
-        let mut meter = match tarwalk::for_each(meter, image.limits.max_entry_size, f) {
-            Ok(m) => m,
-            Err((m, e)) => return Err(layer_error(&image.archive, name, m.tripped, e)),
+        // The tar reader skips unread data in 8 KiB reads; the buffer lets the decoder and the
+        // hasher work on large blocks instead.
+        let stream = BufReader::with_capacity(STREAM_BUFFER, meter);
+        let mut stream = match tarwalk::for_each(stream, image.limits.max_entry_size, f) {
+            Ok(s) => s,
+            Err((s, e)) => {
+                return Err(layer_error(&image.archive, name, s.into_inner().tripped, e))
+            }
         };
         // The diff id covers the whole stream, padding after the end-of-archive blocks included.
-        if let Err(e) = io::copy(&mut meter, &mut io::sink()) {
+        let drained = io::copy(&mut stream, &mut io::sink());
+        let mut meter = stream.into_inner();
+        if let Err(e) = drained {
             return Err(match meter.tripped {
                 Some(t) => fail(ErrorKind::Limit, t),
                 None => fail(
@@ -448,79 +458,8 @@ impl<R: Read> Read for Meter<'_, R> {
     }
 }
 
-/// A reader of a zstd stream of one or more frames.
-pub(crate) fn zstd_reader<R: BufRead>(src: R) -> impl Read {
-    Zstd::new(src)
-}
-
-/// A zstd stream of one or more frames (skippable frames skipped), each frame's checksum checked.
-struct Zstd<R> {
-    src: R,
-    decoder: FrameDecoder,
-    in_frame: bool,
-}
-
-impl<R: BufRead> Zstd<R> {
-    fn new(src: R) -> Self {
-        Zstd {
-            src,
-            decoder: FrameDecoder::new(),
-            in_frame: false,
-        }
-    }
-}
-
-impl<R: BufRead> Read for Zstd<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        loop {
-            if self.in_frame {
-                let d = &mut self.decoder;
-                while d.can_collect() < buf.len() && !d.is_finished() {
-                    let want = buf.len() - d.can_collect();
-                    d.decode_blocks(&mut self.src, BlockDecodingStrategy::UptoBytes(want))
-                        .map_err(io::Error::other)?;
-                }
-                let n = d.read(buf)?;
-                if n > 0 {
-                    return Ok(n);
-                }
-                if let (Some(stored), Some(computed)) =
-                    (d.get_checksum_from_data(), d.get_calculated_checksum())
-                {
-                    if stored != computed {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            "zstd frame checksum mismatch",
-                        ));
-                    }
-                }
-                self.in_frame = false;
-            }
-            if self.src.fill_buf()?.is_empty() {
-                return Ok(0);
-            }
-            match self.decoder.reset(&mut self.src) {
-                Ok(()) => self.in_frame = true,
-                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
-                    length,
-                    ..
-                })) => {
-                    let skipped = io::copy(
-                        &mut (&mut self.src).take(u64::from(length)),
-                        &mut io::sink(),
-                    )?;
-                    if skipped < u64::from(length) {
-                        return Err(io::Error::new(
-                            io::ErrorKind::UnexpectedEof,
-                            "truncated zstd skippable frame",
-                        ));
-                    }
-                }
-                Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e)),
-            }
-        }
-    }
+/// A reader of a zstd stream of one or more frames (skippable frames skipped), each frame's
+/// checksum checked, windows over libzstd's default limit (128 MiB) refused.
+pub(crate) fn zstd_reader<'a, R: BufRead + 'a>(src: R) -> io::Result<Box<dyn Read + 'a>> {
+    Ok(Box::new(zstd::stream::read::Decoder::with_buffer(src)?))
 }

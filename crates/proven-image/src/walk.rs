@@ -156,24 +156,26 @@ fn visit_jobs(rx: &Mutex<mpsc::Receiver<Job>>, visitors: &[&dyn Visitor], tree: 
     }
 }
 
-/// Streams every layer once, `threads` at a time; results in layer order, the first error (by
-/// layer) wins.
+/// Streams every layer once, `threads` at a time, largest first; results in layer order, the first
+/// error (by layer) wins.
 fn scan_layers(
     image: &Image,
     want: &(dyn Fn(&str, u64) -> bool + Sync),
     threads: usize,
 ) -> Result<Vec<LayerScan>, ImageError> {
     let totals = Totals::default();
+    // Largest layers first, so that one big layer does not start last and run alone.
+    let mut order: Vec<usize> = (0..image.layers.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(image.layers.get(i).map_or(0, |l| l.size)));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<LayerScan, ImageError>>>> =
         Mutex::new((0..image.layers.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..threads.clamp(1, image.layers.len().max(1)) {
             s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= image.layers.len() {
+                let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
                     return;
-                }
+                };
                 let r = layer::scan(image, i, want, &totals);
                 let failed = r.is_err();
                 if let Some(slot) = results.lock().unwrap_or_else(|p| p.into_inner()).get_mut(i) {
@@ -186,19 +188,23 @@ fn scan_layers(
             });
         }
     });
-    let mut out = Vec::with_capacity(image.layers.len());
-    for r in results.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Layers after a failure are not read: the failure (of the lowest layer) is the answer.
+    let mut out = Vec::with_capacity(results.len());
+    let mut unread = false;
+    for r in results {
         match r {
             Some(Ok(scan)) => out.push(scan),
             Some(Err(e)) => return Err(e),
-            None => {
-                return Err(ImageError::new(
-                    ErrorKind::Corrupt,
-                    &image.archive,
-                    "a layer was not read",
-                ))
-            }
+            None => unread = true,
         }
+    }
+    if unread {
+        return Err(ImageError::new(
+            ErrorKind::Corrupt,
+            &image.archive,
+            "a layer was not read",
+        ));
     }
     Ok(out)
 }
@@ -360,7 +366,7 @@ fn decoded<'a>(
             return Ok(Box::new(span));
         }
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(BufReader::new(span))),
-        Compression::Zstd => Box::new(layer::zstd_reader(BufReader::new(span))),
+        Compression::Zstd => layer::zstd_reader(BufReader::new(span))?,
     };
     skip(&mut reader, offset)?;
     Ok(reader)

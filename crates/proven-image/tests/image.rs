@@ -390,6 +390,71 @@ fn truncated_and_corrupt_layers_are_errors_naming_the_layer() {
     }
 }
 
+/// One zstd frame of `bytes` with its content checksum.
+fn zstd_frame(bytes: &[u8]) -> Vec<u8> {
+    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("in memory");
+    e.include_checksum(true).expect("in memory");
+    std::io::Write::write_all(&mut e, bytes).expect("in memory");
+    e.finish().expect("in memory")
+}
+
+#[test]
+fn zstd_layers_of_several_frames_read_whole_and_bad_checksums_are_corrupt() {
+    let tar = layer(&[
+        E::File("etc/one", &[1u8; 70_000]),
+        E::File("etc/two", b"second file"),
+    ]);
+    let (head, tail) = tar.split_at(40_000);
+    // A skippable frame (magic 0x184D2A50, 3 bytes of payload) between two checksummed frames.
+    let skippable = [0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 9, 9, 9];
+    let mut blob = [zstd_frame(head), skippable.to_vec(), zstd_frame(tail)].concat();
+    let mut whole = OciLayer::new(tar.clone(), Comp::Zstd);
+    whole.blob = Some(blob.clone());
+    let image = open(tar_of(&oci_files(&[whole], json!({}), None, false)));
+    let rec = all();
+    walk_image(&image, &WalkOptions::default(), &[&rec]).expect("every frame is read");
+    let texts = rec.texts();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|(p, t)| p == "etc/two" && t == "second file"),
+        "{texts:?}"
+    );
+
+    // The last frame's stored checksum no longer matches its content.
+    let last = blob.len() - 1;
+    blob[last] ^= 0xff;
+    let mut bad = OciLayer::new(tar, Comp::Zstd);
+    bad.blob = Some(blob);
+    let image = open(tar_of(&oci_files(&[bad], json!({}), None, false)));
+    let err = walk_image(&image, &WalkOptions::default(), &[&all()]).expect_err("bad checksum");
+    assert_eq!(err.kind, ErrorKind::Corrupt, "{err}");
+    assert!(err.to_string().contains("checksum"), "{err}");
+}
+
+#[test]
+fn a_damaged_large_layer_read_first_is_the_error_reported() {
+    // Layers are read largest first: with one thread the damaged second layer is read before the
+    // small first one, which is then never read; the error still names the damaged layer.
+    let small = layer(&[E::File("etc/small", b"fine")]);
+    let large_tar = layer(&[E::File("etc/large", &[3u8; 200_000])]);
+    let mut large = compress(&large_tar, Comp::Gzip);
+    let mid = large.len() / 2;
+    large[mid] ^= 0xff;
+    let mut damaged = OciLayer::new(large_tar, Comp::Gzip);
+    damaged.blob = Some(large);
+    let layers = [OciLayer::new(small, Comp::None), damaged];
+    let image = open(tar_of(&oci_files(&layers, json!({}), None, false)));
+    let options = WalkOptions {
+        threads: 1,
+        ..WalkOptions::default()
+    };
+    let err = walk_image(&image, &options, &[&all()]).expect_err("damaged layer");
+    assert_eq!(err.kind, ErrorKind::Corrupt, "{err}");
+    assert_eq!(err.layer.as_deref(), image.layers[1].digest.as_deref());
+}
+
 #[test]
 fn digest_mismatches_are_errors() {
     // A layer whose bytes do not hash to the diff id in the configuration.

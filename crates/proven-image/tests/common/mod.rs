@@ -88,9 +88,7 @@ pub fn compress(tar: &[u8], c: Comp) -> Vec<u8> {
             e.write_all(tar).expect("in memory");
             e.finish().expect("in memory")
         }
-        Comp::Zstd => {
-            ruzstd::encoding::compress_to_vec(tar, ruzstd::encoding::CompressionLevel::Fastest)
-        }
+        Comp::Zstd => zstd::encode_all(tar, 1).expect("in memory"),
     }
 }
 

@@ -20,7 +20,7 @@ mod pattern;
 pub mod rules;
 pub mod validate;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
@@ -510,7 +510,7 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
     // Hits come in increasing offset order, so a rule's windows do too: remembering the last window
     // start per rule is enough to run each pattern once per window.
     let mut last_window: Vec<usize> = vec![usize::MAX; RULES.len()];
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut out: Vec<Candidate> = Vec::new();
     let mut hits = Vec::new();
     let mut found = Vec::new();

@@ -168,6 +168,9 @@ impl Anchors {
             std::array::from_fn(|k| if k + 1 == STREAMS { len } else { bound(k + 1) });
         let steps = (0..STREAMS).map(|k| to[k] - from[k]).min().unwrap_or(0);
         let parts: [&[u8]; STREAMS] = std::array::from_fn(|k| &hay[from[k]..from[k] + steps]);
+        // Each part's hits are in order and the parts' ranges of end offsets follow each other, so
+        // the parts' lists put end to end are in order.
+        let mut found: [Vec<Hit>; STREAMS] = std::array::from_fn(|_| Vec::new());
         let mut state = [self.start; STREAMS];
         let mut i = 0;
         while i < steps {
@@ -184,21 +187,20 @@ impl Anchors {
             for k in 0..STREAMS {
                 let end = from[k] + i;
                 if state[k] & MATCH != 0 && end > bound(k) {
-                    self.emit(state[k], end, out);
+                    self.emit(state[k], end, &mut found[k]);
                 }
             }
         }
-        for k in 0..STREAMS {
+        for (k, hits) in found.iter_mut().enumerate() {
             self.walk(
                 &hay[from[k] + steps..to[k]],
                 from[k] + steps,
                 bound(k),
                 state[k],
-                out,
+                hits,
             );
+            out.append(hits);
         }
-        // Each part's hits are in order; the parts' ranges of end offsets do not overlap.
-        out.sort_by_key(|h| h.end);
     }
 
     /// Walks `hay` (at `offset` in the file) from `state`, reporting anchors that end after `min_end`.

@@ -129,11 +129,17 @@ pub fn is_test_path(rel: &str) -> bool {
     })
 }
 
-/// Why a candidate value is not a secret, if it is not.
+/// Why a candidate value is not a secret, if it is not. A value failing several checks gets the
+/// reason of the first, in an order that runs the cheap checks first.
 pub fn reject(rule: &Rule, secret: &str) -> Option<&'static str> {
     let lower = secret.to_ascii_lowercase();
     if rule.allow.iter().any(|a| secret.contains(a)) {
         return Some("documentation example");
+    }
+    if rule.generic {
+        if let Some(why) = reject_generic(secret, &lower) {
+            return Some(why);
+        }
     }
     if PLACEHOLDER_MATCHER.is_match(&lower) {
         return Some("placeholder");
@@ -169,9 +175,6 @@ pub fn reject(rule: &Rule, secret: &str) -> Option<&'static str> {
         if lower.contains("1234567890") || lower.contains("abcdefgh") || lower.contains("qwerty") {
             return Some("placeholder");
         }
-    }
-    if rule.generic {
-        return reject_generic(secret, &lower);
     }
     None
 }

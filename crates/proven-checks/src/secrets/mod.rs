@@ -16,21 +16,22 @@ mod anchors;
 pub mod baseline;
 pub mod filter;
 pub mod history;
+mod pattern;
 pub mod rules;
 pub mod validate;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 use proven_inventory::WalkedFile;
 use proven_model::{Diagnostic, Finding, FindingKind, Location, Severity, Status};
-use regex::bytes::Regex;
 use sha2::{Digest, Sha256};
 
 use crate::mask::mask_secret;
 use crate::scanner::{Scanner, Sink};
 use anchors::Anchors;
+use pattern::Pattern;
 use rules::{Files, Window};
 pub use rules::{Rule, Tier, RULES};
 use validate::Verdict;
@@ -114,7 +115,7 @@ struct Engine {
     /// Each rule's pattern, compiled the first time one of its anchors is hit: most trees hit only
     /// a few dozen of the rules, and compiling all of them would cost more than scanning a small
     /// repository.
-    regexes: Vec<OnceLock<Regex>>,
+    patterns: Vec<OnceLock<Pattern>>,
     /// Lowercase extension → the keystore rule for files with it.
     keystores: Vec<(&'static str, usize)>,
 }
@@ -129,14 +130,11 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// The rule's compiled pattern; `None` for rules without one (keystores).
-    fn regex(&self, rule: usize) -> Option<&Regex> {
+    fn pattern(&self, rule: usize) -> Option<&Pattern> {
         let r = &RULES[rule];
         (!r.pattern.is_empty()).then(|| {
-            self.regexes[rule].get_or_init(|| {
-                regex::bytes::RegexBuilder::new(r.pattern)
-                    .unicode(false)
-                    .size_limit(1 << 22)
-                    .build()
+            self.patterns[rule].get_or_init(|| {
+                Pattern::new(r.pattern, r.anchors)
                     .unwrap_or_else(|e| panic!("rule {}: bad pattern: {e}", r.id))
             })
         })
@@ -180,7 +178,7 @@ static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
     Engine {
         anchors: Anchors::new(&patterns),
         rules_of,
-        regexes: RULES.iter().map(|_| OnceLock::new()).collect(),
+        patterns: RULES.iter().map(|_| OnceLock::new()).collect(),
         keystores,
     }
 });
@@ -512,9 +510,10 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
     // Hits come in increasing offset order, so a rule's windows do too: remembering the last window
     // start per rule is enough to run each pattern once per window.
     let mut last_window: Vec<usize> = vec![usize::MAX; RULES.len()];
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut out: Vec<Candidate> = Vec::new();
     let mut hits = Vec::new();
+    let mut found = Vec::new();
     engine.anchors.find_all(bytes, &mut hits);
     for m in hits {
         for &ri in &engine.rules_of[m.pattern as usize] {
@@ -527,28 +526,22 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
                 continue;
             }
             last_window[ri] = ws;
-            let Some(re) = engine.regex(ri) else {
+            let Some(pattern) = engine.pattern(ri) else {
                 continue;
             };
-            for caps in re.captures_iter(&bytes[ws..we]) {
-                let Some(g) = (1..caps.len())
-                    .find_map(|i| caps.get(i))
-                    .or_else(|| caps.get(0))
-                else {
-                    continue;
-                };
-                let (start, end) = (ws + g.start(), ws + g.end());
+            pattern.find_all(&bytes[ws..we], &mut found);
+            for (whole, secret) in found.drain(..) {
+                let (start, end) = (ws + secret.start, ws + secret.end);
                 if !seen.insert((ri, start)) {
                     continue;
                 }
-                let whole = caps.get(0).map_or(g.as_bytes(), |m| m.as_bytes());
                 let secret_bytes = if matches!(
                     rule.check,
                     validate::Check::Pem | validate::Check::OpenSsh | validate::Check::Pgp
                 ) {
-                    whole
+                    &bytes[ws + whole.start..ws + whole.end]
                 } else {
-                    g.as_bytes()
+                    &bytes[start..end]
                 };
                 let Ok(text) = std::str::from_utf8(secret_bytes) else {
                     continue;
@@ -618,7 +611,7 @@ mod tests {
         }
         assert!(RULES.len() >= 150, "{} rules", RULES.len());
         for i in 0..RULES.len() {
-            ENGINE.regex(i);
+            ENGINE.pattern(i);
         }
     }
 

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let scanner = ConfigScanner::new();
     let sink = Sink::default();
-    for name in ["Dockerfile", "compose.yaml", "main.tf", "main.tf.json"] {
+    for name in [".env", "Dockerfile", "compose.yaml", "main.tf", "main.tf.json"] {
         scanner.check_text(name, &text, &sink);
     }
     scanner.finish(&sink);

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::time::Duration;
 
 use proven_model::{
@@ -69,6 +70,15 @@ pub struct Database {
     folder: PathBuf,
     snapshot: Snapshot,
     index: Index,
+}
+
+/// One thread's matching state: its results, and the clusters and index entries it has
+/// decoded so far.
+#[derive(Default)]
+struct Worker<'a> {
+    out: Matched,
+    clusters: HashMap<u32, ClusterEntry>,
+    decoded: Decoded<'a>,
 }
 
 /// What one thread's share of the components gave.
@@ -167,15 +177,33 @@ impl Database {
     /// whatever their number.
     pub fn match_components_with(&self, components: &[Component], threads: usize) -> MatchReport {
         // Below this many components per thread, starting one costs more than it saves.
-        const MIN_CHUNK: usize = 500;
-        let chunk = components.len().div_ceil(threads.max(1)).max(MIN_CHUNK);
-        let mut parts = if components.len() <= chunk {
-            vec![self.match_chunk(components)]
+        const MIN_PER_THREAD: usize = 500;
+        // Threads take components in batches of this many, so that a run of costly components
+        // (one ecosystem's, since components come sorted by purl) does not land on one thread.
+        const BATCH: usize = 64;
+        let threads = threads
+            .max(1)
+            .min(components.len().div_ceil(MIN_PER_THREAD).max(1));
+        let mut parts = if threads == 1 {
+            let mut worker = Worker::default();
+            self.match_chunk(components, &mut worker);
+            vec![worker.out]
         } else {
+            let next = AtomicUsize::new(0);
+            let batches: Vec<&[Component]> = components.chunks(BATCH).collect();
             std::thread::scope(|scope| {
-                let running: Vec<_> = components
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || self.match_chunk(part)))
+                let running: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut worker = Worker::default();
+                            while let Some(batch) =
+                                batches.get(next.fetch_add(1, AtomicOrdering::Relaxed))
+                            {
+                                self.match_chunk(batch, &mut worker);
+                            }
+                            worker.out
+                        })
+                    })
                     .collect();
                 running
                     .into_iter()
@@ -212,24 +240,27 @@ impl Database {
         }
     }
 
-    /// One thread's share of a match, in component order.
-    fn match_chunk(&self, components: &[Component]) -> Matched {
-        let mut out = Matched::default();
-        let mut clusters: HashMap<u32, ClusterEntry> = HashMap::new();
-        let mut decoded = Decoded::default();
+    /// Matches a run of components into `out`, in component order; `clusters` caches the
+    /// cluster entries decoded so far.
+    fn match_chunk<'a>(&'a self, components: &[Component], worker: &mut Worker<'a>) {
+        let Worker {
+            out,
+            clusters,
+            decoded,
+        } = worker;
         for c in components {
             let unmatched = |reason: String| Unmatched {
                 component: c.id.clone(),
                 reason,
             };
-            match self.match_component(c, &mut decoded) {
+            match self.match_component(c, decoded) {
                 Verdict::Skipped(reason) => out.skipped.push(unmatched(reason)),
                 Verdict::Unmatched(reason) => out.unmatched.push(unmatched(reason)),
                 Verdict::Evaluated { hits, unknown } => {
                     for reason in unknown {
                         out.unmatched.push(unmatched(reason));
                     }
-                    if let Err(e) = self.findings(c, hits, &mut clusters, &mut out.findings) {
+                    if let Err(e) = self.findings(c, hits, clusters, &mut out.findings) {
                         out.unmatched.push(unmatched(format!(
                             "index entry does not decode ({e}); run `proven db update --full`"
                         )));
@@ -237,7 +268,6 @@ impl Database {
                 }
             }
         }
-        out
     }
 
     fn match_component<'a>(&'a self, c: &Component, decoded: &mut Decoded<'a>) -> Verdict<'a> {

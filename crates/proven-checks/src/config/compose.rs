@@ -781,17 +781,17 @@ pub fn check_all(
 ) {
     for (path, file) in files {
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        let mut project = Project {
-            dir,
-            vars: HashMap::new(),
-            env_files,
-        };
-        project.vars = env_files
-            .get(&project.path(".env"))
+        let vars = env_files
+            .get(&normalize(&format!("{dir}/.env")))
             .into_iter()
             .flatten()
             .map(|e| (e.key.clone(), e.value.clone()))
             .collect();
+        let project = Project {
+            dir,
+            vars,
+            env_files,
+        };
         let mut out = Emitter::new(path, &file.directives);
         for doc in &file.docs {
             for (name, svc) in doc.get("services").map(Node::entries).unwrap_or(&[]) {

@@ -81,7 +81,7 @@ fn kind_of(name: &str) -> Option<Kind> {
         Some(Kind::TerraformJson)
     } else if lower.ends_with(".tf") {
         Some(Kind::Terraform)
-    } else if lower == ".env" || lower.ends_with(".env") || lower.starts_with(".env.") {
+    } else if lower.ends_with(".env") || lower.starts_with(".env.") {
         Some(Kind::EnvFile)
     } else {
         None

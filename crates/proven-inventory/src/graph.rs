@@ -1,6 +1,8 @@
 //! Scopes from the dependency graph, for formats that record edges but not why a package is there.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashSet};
 
 use proven_model::Scope;
 
@@ -15,17 +17,17 @@ pub fn scopes_from_roots(
     optional: &[String],
     dev: &[String],
 ) {
-    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::default();
     for (from, to) in &parsed.edges {
         next.entry(from.as_str()).or_default().push(to.as_str());
     }
-    let mut scope: HashMap<&str, Scope> = HashMap::new();
+    let mut scope: HashMap<&str, Scope> = HashMap::default();
     for (roots, s) in [
         (required, Scope::Required),
         (optional, Scope::Optional),
         (dev, Scope::Dev),
     ] {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut queue: VecDeque<&str> = roots.iter().map(String::as_str).collect();
         while let Some(id) = queue.pop_front() {
             if !seen.insert(id) {

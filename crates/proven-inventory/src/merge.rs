@@ -1,6 +1,8 @@
 //! Folding per-file parse results into one inventory with global ids.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::HashMap;
 
 use proven_model::{Completeness, Component, Diagnostic, Hash, Inventory, Location, Manifest};
 
@@ -84,7 +86,7 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                 diagnostics.extend(parsed.diagnostics);
                 incomplete = incomplete.or(parsed.incomplete);
                 let mut ids: HashMap<String, String> =
-                    HashMap::with_capacity(parsed.components.len());
+                    HashMap::with_capacity_and_hasher(parsed.components.len(), Default::default());
                 for mut c in parsed.components {
                     let id = global_id(&c, &file.path);
                     ids.insert(std::mem::take(&mut c.id), id.clone());
@@ -102,10 +104,19 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                         }
                     }
                 }
-                for (from, to) in &parsed.edges {
-                    if let (Some(f), Some(t)) = (ids.get(from), ids.get(to)) {
-                        if f != t {
-                            dependencies.entry(f.clone()).or_default().insert(t.clone());
+                let mut edges: Vec<(&String, &String)> = parsed
+                    .edges
+                    .iter()
+                    .filter_map(|(from, to)| Some((ids.get(from)?, ids.get(to)?)))
+                    .filter(|(f, t)| f != t)
+                    .collect();
+                edges.sort_unstable();
+                for group in edges.chunk_by(|a, b| a.0 == b.0) {
+                    let to = group.iter().map(|(_, t)| (*t).clone());
+                    match dependencies.get_mut(group[0].0) {
+                        Some(known) => known.extend(to),
+                        None => {
+                            dependencies.insert(group[0].0.clone(), to.collect());
                         }
                     }
                 }

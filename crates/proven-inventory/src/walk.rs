@@ -37,6 +37,9 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Gitignore-style globs of paths not to walk (`**/tests/fixtures/**`).
     pub exclude: Vec<String>,
+    /// SHA-256 and SHA-512 of every manifest read, for SBOMs and evidence. A vulnerability scan
+    /// reports no manifests and turns it off.
+    pub hash_manifests: bool,
 }
 
 impl Default for WalkOptions {
@@ -46,6 +49,7 @@ impl Default for WalkOptions {
             max_file_size: 512 << 20,
             threads: 0,
             exclude: Vec::new(),
+            hash_manifests: true,
         }
     }
 }
@@ -196,6 +200,8 @@ pub struct InventoryVisitor {
     results: Mutex<Vec<FileResult>>,
     /// The parser for every visited file, whatever its path ([`inventory_file_as`]).
     forced: Option<&'static ParserDef>,
+    /// Leaves manifests unhashed ([`WalkOptions::hash_manifests`] off).
+    unhashed: bool,
 }
 
 impl Visitor for InventoryVisitor {
@@ -218,7 +224,12 @@ impl Visitor for InventoryVisitor {
                     };
                     String::from_utf8(file.tree.read(&rel, max)?).ok()
                 };
-                parse_file(parser, file.rel.to_string(), bytes, &sibling)
+                let result = parse_file(parser, file.rel.to_string(), bytes, &sibling);
+                if self.unhashed {
+                    result
+                } else {
+                    with_hashes(result, bytes)
+                }
             }
             Err(why) => FileResult {
                 path: file.rel.to_string(),
@@ -238,6 +249,14 @@ impl Visitor for InventoryVisitor {
 }
 
 impl InventoryVisitor {
+    /// A visitor that hashes manifests or not, as the options say.
+    pub fn new(options: &WalkOptions) -> Self {
+        InventoryVisitor {
+            unhashed: !options.hash_manifests,
+            ..InventoryVisitor::default()
+        }
+    }
+
     /// The inventory of everything visited, with the walk's own problems added.
     pub fn finish(self, walk_problems: Vec<Diagnostic>) -> Inventory {
         let mut inventory = merge(self.results.into_inner().unwrap_or_else(|p| p.into_inner()));
@@ -251,7 +270,7 @@ impl InventoryVisitor {
 
 /// Inventories every recognised file under `root`.
 pub fn inventory_tree(root: &Path, options: &WalkOptions) -> Inventory {
-    let visitor = InventoryVisitor::default();
+    let visitor = InventoryVisitor::new(options);
     let problems = walk(root, options, &[&visitor]);
     visitor.finish(problems)
 }
@@ -266,7 +285,7 @@ pub fn inventory_file(path: &Path, options: &WalkOptions) -> Option<Inventory> {
 pub fn inventory_file_as(path: &Path, as_path: &str, options: &WalkOptions) -> Option<Inventory> {
     let visitor = InventoryVisitor {
         forced: Some(find_parser_for_path(as_path)?),
-        ..InventoryVisitor::default()
+        ..InventoryVisitor::new(options)
     };
     let root = path.parent().unwrap_or(Path::new(""));
     visit_file(root, path, options.max_file_size, &[&visitor]);
@@ -305,7 +324,8 @@ pub(crate) fn parse_in_memory(
     bytes: &[u8],
     sibling: &dyn Fn(&str) -> Option<String>,
 ) -> Inventory {
-    merge(vec![parse_file(parser, rel.to_string(), bytes, sibling)])
+    let result = parse_file(parser, rel.to_string(), bytes, sibling);
+    merge(vec![with_hashes(result, bytes)])
 }
 
 fn parse_file(
@@ -353,7 +373,12 @@ fn parse_file(
         sibling,
     };
     result.outcome = (parser.parse)(&input);
-    // Files that turn out to list nothing (most executables) get no manifest entry: skip hashing.
+    result
+}
+
+/// Adds the hashes of the file's bytes, unless it turned out to list nothing (most executables):
+/// such a file gets no manifest entry.
+fn with_hashes(mut result: FileResult, bytes: &[u8]) -> FileResult {
     let listed = result
         .outcome
         .as_ref()

@@ -111,6 +111,10 @@ struct Decoded<'a> {
     vulns: HashMap<u32, Rc<VulnEntry<'a>>>,
 }
 
+/// Below this many components per thread, starting one costs more than it saves: a thread is
+/// also a fresh allocator heap whose first pages the kernel must fault in and zero.
+const MIN_PER_THREAD: usize = 1000;
+
 impl Database {
     /// Opens the live snapshot of a database directory.
     pub fn open(dir: &Path) -> Result<Database, DbError> {
@@ -120,7 +124,8 @@ impl Database {
             .ok_or_else(|| StoreError::Empty(dir.to_path_buf()))?;
         let snapshot = read_snapshot(&folder)?;
         let path = folder.join("index.bin");
-        let bytes = fs::read(&path).map_err(io_err(&path))?;
+        let file = fs::File::open(&path).map_err(io_err(&path))?;
+        let bytes = crate::mapped::map(&file).map_err(io_err(&path))?;
         let index = Index::from_bytes(bytes).map_err(|source| DbError::Index {
             path: path.clone(),
             source,
@@ -169,15 +174,17 @@ impl Database {
 
     /// Matches a list of components, large lists on every core.
     pub fn match_components(&self, components: &[Component]) -> MatchReport {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = if components.len() < 2 * MIN_PER_THREAD {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        };
         self.match_components_with(components, threads)
     }
 
     /// Matches a list of components on at most `threads` threads; the report is the same
     /// whatever their number.
     pub fn match_components_with(&self, components: &[Component], threads: usize) -> MatchReport {
-        // Below this many components per thread, starting one costs more than it saves.
-        const MIN_PER_THREAD: usize = 500;
         // Threads take components in batches of this many, so that a run of costly components
         // (one ecosystem's, since components come sorted by purl) does not land on one thread.
         const BATCH: usize = 64;

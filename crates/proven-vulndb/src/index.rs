@@ -1,4 +1,4 @@
-//! The on-disk index: one file, read whole, looked up in place.
+//! The on-disk index: one file, mapped read-only, looked up in place.
 //!
 //! ```text
 //! header (48 bytes, little-endian u32s after the 8-byte magic)
@@ -9,7 +9,7 @@
 //! heap           key bytes and postcard blobs
 //! ```
 //!
-//! Opening reads the file and checks the header: no record is decoded. A lookup binary-searches
+//! Opening maps the file and checks the header: no record is decoded. A lookup binary-searches
 //! the key table over borrowed bytes and decodes only the entries of that one package; a hit
 //! decodes one vulnerability and one cluster. Keys are `ecosystem NUL release NUL name`.
 //! Every read is bounds-checked, so a damaged file gives an error, never a panic.
@@ -255,10 +255,39 @@ fn blob<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, IndexError> {
     postcard::to_allocvec(value).map_err(|e| IndexError::Decode(e.to_string()))
 }
 
-/// An index file held in memory.
+/// The bytes of an index: built in memory, or the file mapped ([`crate::mapped`]).
+#[derive(Debug)]
+pub enum IndexBytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for IndexBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            IndexBytes::Owned(v) => v,
+            IndexBytes::Mapped(m) => m,
+        }
+    }
+}
+
+impl From<Vec<u8>> for IndexBytes {
+    fn from(v: Vec<u8>) -> Self {
+        IndexBytes::Owned(v)
+    }
+}
+
+impl From<memmap2::Mmap> for IndexBytes {
+    fn from(m: memmap2::Mmap) -> Self {
+        IndexBytes::Mapped(m)
+    }
+}
+
+/// An index file, in memory or mapped.
 #[derive(Debug)]
 pub struct Index {
-    bytes: Vec<u8>,
+    bytes: IndexBytes,
     meta: Meta,
     n_keys: usize,
     keys_off: usize,
@@ -277,7 +306,8 @@ fn read_u32(bytes: &[u8], at: usize) -> Result<u32, IndexError> {
 
 impl Index {
     /// Checks the header and table bounds; decodes only the small meta blob.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Index, IndexError> {
+    pub fn from_bytes(bytes: impl Into<IndexBytes>) -> Result<Index, IndexError> {
+        let bytes = bytes.into();
         if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
             return Err(IndexError::Magic);
         }

@@ -17,6 +17,7 @@ mod db;
 mod eval;
 mod feeds;
 mod index;
+mod mapped;
 #[cfg(test)]
 mod measure;
 mod names;

@@ -186,9 +186,13 @@ pub fn open_db(dir: &Path, offline: bool, max_age: Duration) -> Result<Database>
 /// Inventory of a tree, a lockfile, or an SBOM file.
 fn scan_input(path: &Path, args: &ScanArgs) -> Result<Inventory> {
     let config = crate::ci_cmd::load_config(path, None)?;
-    let walk = args
-        .walk
-        .options(&config.scan.exclude, config.scan.include_vendored);
+    // The scan report lists no manifests: their hashes would be work for nothing.
+    let walk = proven_inventory::WalkOptions {
+        hash_manifests: false,
+        ..args
+            .walk
+            .options(&config.scan.exclude, config.scan.include_vendored)
+    };
     if let Some(image) = crate::sbom_cmd::image_at(path)? {
         return crate::sbom_cmd::inventory_image(&image, &walk);
     }

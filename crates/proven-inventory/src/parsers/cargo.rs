@@ -3,7 +3,9 @@
 //! Counted as one component per `[[package]]` entry. Workspace members (no `source`) are
 //! first-party; the package named in a sibling `Cargo.toml` is the root.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use foldhash::HashSet;
 
 use proven_model::{Component, ComponentKind, Diagnostic, Ecosystem, Hash, HashAlg, Location};
 use serde::Deserialize;
@@ -25,7 +27,7 @@ const CRATES_IO: &[&str] = &[
     "sparse+https://index.crates.io/",
 ];
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 struct Lock {
     version: Option<u32>,
     #[serde(default)]
@@ -34,7 +36,7 @@ struct Lock {
     metadata: HashMap<String, toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct Package {
     name: String,
     version: String,
@@ -61,15 +63,8 @@ struct ManifestPackage {
 }
 
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
-    let lock: Lock = toml::from_str(input.text)
+    let (lock, header_lines) = read_lock(input.text)
         .map_err(|e| ParseFailure::toml(input.text, &e, "a Cargo.lock with [[package]] tables"))?;
-    let lines = LineIndex::new(input.text);
-    let header_lines: Vec<u32> = input
-        .text
-        .match_indices("[[package]]")
-        .filter(|(off, _)| *off == 0 || input.text.as_bytes()[off - 1] == b'\n')
-        .map(|(off, _)| lines.line(off))
-        .collect();
     let format_version = lock
         .version
         .unwrap_or(if lock.metadata.is_empty() { 2 } else { 1 });
@@ -87,7 +82,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         )
     };
     let keys: Vec<String> = lock.package.iter().map(key).collect();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
     for (i, p) in lock.package.iter().enumerate() {
         by_name.entry(p.name.as_str()).or_default().push(i);
     }
@@ -213,8 +208,177 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     Ok(parsed)
 }
 
+/// Reads the lockfile: line by line when it has the shape cargo writes, else with the TOML parser
+/// (which also gives the error, with its line, for a broken file).
+/// Gives the lines of the `[[package]]` headers too, in package order.
+fn read_lock(text: &str) -> Result<(Lock, Vec<u32>), toml::de::Error> {
+    let Some((lock, headers)) = as_written_by_cargo(text) else {
+        return Ok((toml::from_str(text)?, package_header_lines(text)));
+    };
+    debug_assert!(
+        toml::from_str::<Lock>(text).is_ok_and(|parsed| parsed == lock)
+            && headers == package_header_lines(text),
+        "the line reader and the TOML parser disagree on {text:?}"
+    );
+    Ok((lock, headers))
+}
+
+fn package_header_lines(text: &str) -> Vec<u32> {
+    let lines = LineIndex::new(text);
+    text.match_indices("[[package]]")
+        .filter(|(off, _)| *off == 0 || text.as_bytes()[off - 1] == b'\n')
+        .map(|(off, _)| lines.line(off))
+        .collect()
+}
+
+/// Cargo writes one shape: `version = N`, then `[[package]]` tables of `key = "value"` lines and
+/// a `dependencies = [` array with one string per line, then (v1) a `[metadata]` table of quoted
+/// keys. This reads exactly that shape and gives `None` at the first line that departs from it
+/// (a comment after a value, an escape, an unknown key, a duplicate): the TOML parser then reads
+/// the file, so the result never depends on which reader ran.
+fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
+    #[derive(Default)]
+    struct Fields {
+        name: Option<String>,
+        version: Option<String>,
+        source: Option<String>,
+        checksum: Option<String>,
+        dependencies: Option<Vec<String>>,
+    }
+    fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+        slot.is_none().then(|| *slot = Some(value))
+    }
+    fn finish(fields: Fields) -> Option<Package> {
+        Some(Package {
+            name: fields.name?,
+            version: fields.version?,
+            source: fields.source,
+            checksum: fields.checksum,
+            dependencies: fields.dependencies.unwrap_or_default(),
+        })
+    }
+    enum Table {
+        Top,
+        Package(Fields),
+        Metadata,
+    }
+
+    let mut lock = Lock::default();
+    let mut headers = Vec::new();
+    let mut table = Table::Top;
+    let mut seen_metadata = false;
+    // A CR only ends a line before an LF: a bare one is not TOML.
+    let mut lines = text
+        .split_inclusive('\n')
+        .map(|l| l.strip_suffix("\r\n").or(l.strip_suffix('\n')).unwrap_or(l))
+        .zip(1u32..);
+    while let Some((line, number)) = lines.next() {
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(comment) = line.strip_prefix('#') {
+            plain(comment)?;
+            continue;
+        }
+        let header = match line {
+            "[[package]]" => {
+                headers.push(number);
+                Some(Table::Package(Fields::default()))
+            }
+            "[metadata]" if !seen_metadata => {
+                seen_metadata = true;
+                Some(Table::Metadata)
+            }
+            _ => None,
+        };
+        if let Some(next) = header {
+            if let Table::Package(fields) = std::mem::replace(&mut table, next) {
+                lock.package.push(finish(fields)?);
+            }
+            continue;
+        }
+        match &mut table {
+            Table::Top => {
+                let digits = line.strip_prefix("version = ")?;
+                let canonical = digits == "0" || !digits.starts_with('0');
+                let number = digits.bytes().all(|b| b.is_ascii_digit()) && canonical;
+                set(&mut lock.version, number.then(|| digits.parse().ok())??)?;
+            }
+            Table::Package(fields) => {
+                let (key, value) = line.split_once(" = ")?;
+                let slot = match key {
+                    "name" => &mut fields.name,
+                    "version" => &mut fields.version,
+                    "source" => &mut fields.source,
+                    "checksum" => &mut fields.checksum,
+                    "dependencies" if value == "[" => {
+                        set(&mut fields.dependencies, dependency_lines(&mut lines)?)?;
+                        continue;
+                    }
+                    _ => return None,
+                };
+                set(slot, quoted(value)?.to_string())?;
+            }
+            Table::Metadata => {
+                let rest = line.strip_prefix('"')?;
+                let (key, value) = rest.split_once("\" = ")?;
+                let key = plain(key)?.to_string();
+                let value = toml::Value::String(quoted(value)?.to_string());
+                if lock.metadata.insert(key, value).is_some() {
+                    return None;
+                }
+            }
+        }
+    }
+    if let Table::Package(fields) = table {
+        lock.package.push(finish(fields)?);
+    }
+    Some((lock, headers))
+}
+
+/// The items of a multi-line string array, up to its `]` line; the last item's comma is optional.
+fn dependency_lines<'a>(lines: &mut impl Iterator<Item = (&'a str, u32)>) -> Option<Vec<String>> {
+    let mut items = Vec::new();
+    let mut closed = false;
+    for (line, _) in lines {
+        let item = line.trim_start_matches(' ');
+        if item == "]" {
+            return Some(items);
+        }
+        if closed {
+            return None;
+        }
+        let item = match item.strip_suffix(',') {
+            Some(item) => item,
+            None => {
+                closed = true;
+                item
+            }
+        };
+        items.push(quoted(item)?.to_string());
+    }
+    None
+}
+
+/// The content of a `"..."` basic string that needs no unescaping.
+fn quoted(value: &str) -> Option<&str> {
+    plain(value.strip_prefix('"')?.strip_suffix('"')?)
+}
+
+/// Text that means itself inside a basic string or comment: no quote, backslash or control
+/// character (TOML allows a tab).
+fn plain(text: &str) -> Option<&str> {
+    text.bytes()
+        .all(|b| !matches!(b, b'"' | b'\\' | 0x7f) && (b >= 0x20 || b == b'\t'))
+        .then_some(text)
+}
+
 /// Finds the package a dependency string names: `name`, `name version` or `name version (source)`.
-fn resolve(dep: &str, packages: &[Package], by_name: &HashMap<&str, Vec<usize>>) -> Option<usize> {
+fn resolve(
+    dep: &str,
+    packages: &[Package],
+    by_name: &foldhash::HashMap<&str, Vec<usize>>,
+) -> Option<usize> {
     let mut parts = dep.splitn(3, ' ');
     let name = parts.next()?;
     let version = parts.next();
@@ -237,12 +401,17 @@ fn resolve(dep: &str, packages: &[Package], by_name: &HashMap<&str, Vec<usize>>)
 /// ships. Dev-dependencies of registry crates are never in a lockfile, so this is exact for a
 /// single-package project.
 fn assign_scopes(parsed: &mut Parsed, root: &str, members: &[String], manifest: &Manifest) {
+    let root_deps: Vec<&str> = parsed
+        .edges
+        .iter()
+        .filter(|(from, _)| from == root)
+        .map(|(_, to)| to.as_str())
+        .collect();
     let edge_to = |name: &str| -> Option<String> {
-        parsed
-            .edges
+        root_deps
             .iter()
-            .find(|(from, to)| from == root && to.split(' ').next() == Some(name))
-            .map(|(_, to)| to.clone())
+            .find(|to| to.split(' ').next() == Some(name))
+            .map(|to| to.to_string())
     };
     let renamed = |(key, spec): (&String, &toml::Value)| -> String {
         spec.get("package")
@@ -263,11 +432,115 @@ fn assign_scopes(parsed: &mut Parsed, root: &str, members: &[String], manifest: 
     let dev: Vec<String> = dev_names.iter().filter_map(|n| edge_to(n)).collect();
     // Anything the root reaches that is not a dev-dependency ships.
     required.extend(
-        parsed
-            .edges
+        root_deps
             .iter()
-            .filter(|(from, to)| from == root && !dev.contains(to))
-            .map(|(_, to)| to.clone()),
+            .filter(|to| !dev.iter().any(|d| d == *to))
+            .map(|to| to.to_string()),
     );
     crate::graph::scopes_from_roots(parsed, &required, &[], &dev);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1: &str = "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"itoa 1.0.11 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[metadata]\n\"checksum itoa 1.0.11 (registry+https://github.com/rust-lang/crates.io-index)\" = \"49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b\"\n";
+
+    /// A lockfile and the lines of its `[[package]]` headers.
+    type Read = (Lock, Vec<u32>);
+
+    /// What the line reader reads, and what the TOML parser does (with the header lines).
+    fn both(text: &str) -> (Option<Read>, Read) {
+        let parsed = toml::from_str::<Lock>(text).expect("valid TOML");
+        (
+            as_written_by_cargo(text),
+            (parsed, package_header_lines(text)),
+        )
+    }
+
+    #[test]
+    fn cargo_written_files_are_read_line_by_line() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo-lock");
+        let mut texts: Vec<String> = ["v3", "v4"]
+            .iter()
+            .map(|v| std::fs::read_to_string(dir.join(v).join("Cargo.lock")).expect("fixture"))
+            .collect();
+        texts.push(V1.to_string());
+        texts.push(V1.replace('\n', "\r\n"));
+        for text in &texts {
+            let (lines, parsed) = both(text);
+            assert_eq!(lines.as_ref(), Some(&parsed), "{text}");
+            assert!(!parsed.0.package.is_empty());
+        }
+        let (v1, _) = both(V1);
+        let (v1, headers) = v1.expect("v1 read");
+        assert_eq!(headers, [1, 8]);
+        assert_eq!(v1.package[0].dependencies.len(), 1);
+        assert_eq!(v1.metadata.len(), 1);
+    }
+
+    #[test]
+    fn every_corpus_cargo_lock_takes_the_line_reader() {
+        let Some(data) = std::env::var_os("PROVEN_TESTDATA") else {
+            eprintln!("skipped: PROVEN_TESTDATA is not set (the shared lockfile corpus)");
+            return;
+        };
+        let dir = std::path::Path::new(&data).join("corpus/lockfiles/cargo");
+        let mut seen = 0;
+        for project in std::fs::read_dir(&dir).expect("corpus folder") {
+            let path = project.expect("entry").path().join("Cargo.lock");
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let (lines, parsed) = both(&text);
+            assert_eq!(lines.as_ref(), Some(&parsed), "{}", path.display());
+            seen += 1;
+        }
+        assert!(seen > 0, "no Cargo.lock under {}", dir.display());
+    }
+
+    #[test]
+    fn other_shapes_go_to_the_toml_parser() {
+        let item = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n";
+        for (text, why) in [
+            (
+                format!("{item}source = \"x\" # c\n"),
+                "comment after a value",
+            ),
+            (
+                "[[package]]\nname = \"a\\u0041\"\nversion = \"1\"\n".into(),
+                "escape",
+            ),
+            (format!("{item}name = \"b\"\n"), "duplicate key"),
+            (
+                format!("{item}replace = \"b\"\n"),
+                "key cargo no longer writes",
+            ),
+            (
+                format!("{item}dependencies = [\n \"b\"\n \"c\",\n]\n"),
+                "missing comma",
+            ),
+            (format!("{item}dependencies = [\"b\"]\n"), "one-line array"),
+            ("version = 04\n".into(), "not a TOML integer"),
+            ("version = 3\nversion = 4\n".into(), "version twice"),
+            ("version = 4\r".into(), "bare carriage return"),
+            ("[metadata]\n[metadata]\n".into(), "table twice"),
+            ("[[package]]\nversion = \"1.0.0\"\n".into(), "no name"),
+            (format!("{item}[patch.unused]\n"), "unknown table"),
+            (
+                format!("{item}source = \"a\tb\x01\"\n"),
+                "control character",
+            ),
+        ] {
+            assert_eq!(as_written_by_cargo(&text), None, "{why}");
+        }
+        // The TOML parser still gives the verdict: the one-line array is fine, the duplicate not.
+        let one_line = format!("{item}dependencies = [\"b\"]\n");
+        assert_eq!(
+            read_lock(&one_line).expect("valid").0.package[0].dependencies,
+            ["b"]
+        );
+        assert!(read_lock(&format!("{item}name = \"b\"\n")).is_err());
+    }
 }

@@ -176,22 +176,47 @@ fn visit_file(root: &Path, path: &Path, max: u64, visitors: &[&dyn Visitor]) {
     if wanting.is_empty() {
         return;
     }
+    // Each walk thread reads into one buffer it keeps: a fresh allocation per file would be memory
+    // the allocator hands back to the kernel between files and the kernel zeroes again for the next.
+    let mut buffer = READ_BUFFER.take();
+    buffer.clear();
     let read = if size > max {
         Err(format!(
             "the file is {size} bytes, over the {max}-byte limit; it was not read"
         ))
     } else {
-        std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+        read_into(path, size, &mut buffer).map_err(|e| format!("cannot read: {e}"))
     };
     let file = WalkedFile {
         rel: &rel,
         size,
-        bytes: read.as_deref().map_err(String::as_str),
+        bytes: read
+            .as_ref()
+            .map(|()| buffer.as_slice())
+            .map_err(String::as_str),
         tree: &DiskTree { root },
     };
     for v in wanting {
         v.visit(&file);
     }
+    // One large file should not hold its memory for the rest of the walk.
+    if buffer.capacity() <= KEPT_BUFFER {
+        READ_BUFFER.set(buffer);
+    }
+}
+
+/// The largest read buffer a walk thread keeps between files.
+const KEPT_BUFFER: usize = 8 << 20;
+
+thread_local! {
+    static READ_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+fn read_into(path: &Path, size: u64, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read as _;
+    buffer.reserve(usize::try_from(size).unwrap_or(0));
+    std::fs::File::open(path)?.read_to_end(buffer)?;
+    Ok(())
 }
 
 /// The inventory as a walk visitor: parses every recognised lockfile and manifest.

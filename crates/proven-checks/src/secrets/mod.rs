@@ -504,6 +504,10 @@ fn window(bytes: &[u8], hit: usize, w: Window) -> (usize, usize) {
     (s.max(hit.saturating_sub(limit)), e.min(hit + limit))
 }
 
+thread_local! {
+    static HITS: std::cell::Cell<Vec<anchors::Hit>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
     let engine = &*ENGINE;
     let lockfile = filter::is_lockfile(name);
@@ -512,10 +516,13 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
     let mut last_window: Vec<usize> = vec![usize::MAX; RULES.len()];
     let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut out: Vec<Candidate> = Vec::new();
-    let mut hits = Vec::new();
+    // The hit list of a large file runs to hundreds of kilobytes: each thread keeps one, since a
+    // fresh one per file is memory the kernel has to zero again.
+    let mut hits = HITS.take();
+    hits.clear();
     let mut found = Vec::new();
     engine.anchors.find_all(bytes, &mut hits);
-    for m in hits {
+    for &m in &hits {
         for &ri in &engine.rules_of[m.pattern as usize] {
             let rule = &RULES[ri];
             if !applies(rule, rel, name, lockfile) {
@@ -568,6 +575,7 @@ fn find_candidates(rel: &str, name: &str, bytes: &[u8]) -> Vec<Candidate> {
             }
         }
     }
+    HITS.set(hits);
     // Overlapping matches of several rules are one secret: keep the best tier, then the earlier rule.
     out.sort_by_key(|c| (c.tier, c.rule, c.start));
     let mut kept: Vec<Candidate> = Vec::with_capacity(out.len());

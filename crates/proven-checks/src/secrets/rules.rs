@@ -747,17 +747,17 @@ pub static RULES: &[Rule] = &[
     // ---- Generic assignments (tier C) -------------------------------------------------------------
     r("generic-password", "A password assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
       &["password", "passwd", "pwd"],
-      r#"(?i)(?:password|passwd|pwd|pass)[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{6,128})["'`]|([^\s"'`;,]{8,128})\s*(?:\s#.*)?$)"#)
+      r#"(?i)(?:password|passwd|pwd|pass)[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s()\[\]{}\\]{6,128})["'`]|([^\s"'`;,()\[\]{}\\]{8,128})\s*(?:\s#.*)?$)"#)
         .generic().entropy(2.8),
     r("generic-secret", "A secret assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
-      &["secret"], r#"(?i)secret[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{8,256})["'`]|([^\s"'`;,]{12,256})\s*(?:\s#.*)?$)"#)
+      &["secret"], r#"(?i)secret[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s()\[\]{}\\]{8,256})["'`]|([^\s"'`;,()\[\]{}\\]{12,256})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.3),
     r("generic-token", "A token assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
-      &["token"], r#"(?i)token[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{12,512})["'`]|([^\s"'`;,]{16,512})\s*(?:\s#.*)?$)"#)
+      &["token"], r#"(?i)token[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s()\[\]{}\\]{12,512})["'`]|([^\s"'`;,()\[\]{}\\]{16,512})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.5),
     r("generic-api-key", "An API key assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
       &["api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "client_key"],
-      r#"(?i)(?:api|access|auth|private|client)[_\-]?key[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s]{12,256})["'`]|([^\s"'`;,]{16,256})\s*(?:\s#.*)?$)"#)
+      r#"(?i)(?:api|access|auth|private|client)[_\-]?key[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s()\[\]{}\\]{12,256})["'`]|([^\s"'`;,()\[\]{}\\]{16,256})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.5),
 ];
 

@@ -305,7 +305,7 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
                 set(&mut lock.version, number.then(|| digits.parse().ok())??)?;
             }
             Table::Package(fields) => {
-                let (key, value) = line.split_once(" = ")?;
+                let (key, value) = key_value(line, ' ')?;
                 let slot = match key {
                     "name" => &mut fields.name,
                     "version" => &mut fields.version,
@@ -321,7 +321,7 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
             }
             Table::Metadata => {
                 let rest = line.strip_prefix('"')?;
-                let (key, value) = rest.split_once("\" = ")?;
+                let (key, value) = key_value(rest, '"')?;
                 let key = plain(key)?.to_string();
                 let value = toml::Value::String(quoted(value)?.to_string());
                 if lock.metadata.insert(key, value).is_some() {
@@ -334,6 +334,17 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
         lock.package.push(finish(fields)?);
     }
     Some((lock, headers))
+}
+
+/// `key = value`, the key ending at its first `end` (a space for a bare key, the closing quote of a
+/// quoted one, which [`plain`] then checks holds no other): a byte search, where `split_once(" = ")`
+/// set up a substring searcher for every line.
+fn key_value(line: &str, end: char) -> Option<(&str, &str)> {
+    let at = line.find(end)?;
+    Some((
+        &line[..at],
+        line[at + 1..].strip_prefix(if end == ' ' { "= " } else { " = " })?,
+    ))
 }
 
 /// The items of a multi-line string array, up to its `]` line; the last item's comma is optional.

@@ -151,3 +151,45 @@ fn exclude_globs() {
     };
     assert_eq!(t.paths(&options), ["Cargo.lock"]);
 }
+
+#[test]
+fn manifests_are_hashed_unless_turned_off_and_read_buffers_do_not_leak_between_files() {
+    // A large file first, then a small one on the same walk thread: the kept read buffer must
+    // hand the second file only its own bytes.
+    let big = format!("{LOCK}{}", "# padding\n".repeat(20_000));
+    let t = Tree::new("hashes");
+    t.file("a/Cargo.lock", big.as_bytes())
+        .file("b/Cargo.lock", LOCK.as_bytes());
+    let one_thread = WalkOptions {
+        threads: 1,
+        ..WalkOptions::default()
+    };
+    let inv = inventory_tree(&t.0, &one_thread);
+    let sizes: Vec<(String, u64, usize)> = inv
+        .manifests
+        .iter()
+        .map(|m| (m.path.clone(), m.size, m.hashes.len()))
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            ("a/Cargo.lock".to_string(), big.len() as u64, 2),
+            ("b/Cargo.lock".to_string(), LOCK.len() as u64, 2)
+        ]
+    );
+    use sha2::{Digest, Sha256};
+    let sha256 = proven_model::encoding::hex(&Sha256::digest(LOCK.as_bytes()));
+    assert_eq!(
+        inv.manifests[1].hashes[0].value, sha256,
+        "the hash of b's bytes alone"
+    );
+    assert!(inv.is_complete(), "{:?}", inv.diagnostics);
+
+    let unhashed = WalkOptions {
+        hash_manifests: false,
+        ..one_thread
+    };
+    let inv = inventory_tree(&t.0, &unhashed);
+    assert!(inv.manifests.iter().all(|m| m.hashes.is_empty()));
+    assert_eq!(inv.components.len(), 1, "the same package in both files");
+}

@@ -756,7 +756,10 @@ pub static RULES: &[Rule] = &[
       &["token"], r#"(?i)token[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s()\[\]{}\\]{12,512})["'`]|([^\s"'`;,()\[\]{}\\]{16,512})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.5),
     r("generic-api-key", "An API key assigned in code or configuration", "https://cwe.mitre.org/data/definitions/798.html",
-      &["api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "client_key"],
+      // camelCase too (`apiKey`, `ClientKey`): the case variants of an anchor only cover the
+      // lowercase, UPPERCASE and Capitalised spellings of the whole word.
+      &["api_key", "apikey", "api-key", "access_key", "accesskey", "auth_key", "private_key", "client_key",
+        "apiKey", "ApiKey", "accessKey", "AccessKey", "authKey", "AuthKey", "privateKey", "PrivateKey", "clientKey", "ClientKey"],
       r#"(?i)(?:api|access|auth|private|client)[_\-]?key[\w.\-]{0,20}["']?(?:\s*:\s*&?(?:'static\s+)?[\w<>\[\]]+)?\s*(?::=|=>|=|:)\s*(?:["'`]([^"'`\s()\[\]{}\\]{12,256})["'`]|([^\s"'`;,()\[\]{}\\]{16,256})\s*(?:\s#.*)?$)"#)
         .generic().entropy(3.5),
 ];

@@ -16,7 +16,7 @@ use proven_model::{
 use sha2::{Digest, Sha256};
 
 use crate::eval::{evaluate, Hit, Outcome, VersionCache};
-use crate::index::{ClusterEntry, Index, IndexError, PackageEntry, VulnEntry};
+use crate::index::{ClusterEntry, Index, IndexBytes, IndexError, PackageEntry, VulnEntry};
 use crate::names::{canonical_name, component_name, component_release, component_version, key};
 use crate::order::Order;
 use crate::severity::{self, Rated};
@@ -125,7 +125,11 @@ impl Database {
         let snapshot = read_snapshot(&folder)?;
         let path = folder.join("index.bin");
         let file = fs::File::open(&path).map_err(io_err(&path))?;
-        let bytes = crate::mapped::map(&file).map_err(io_err(&path))?;
+        // A file system that cannot map files (some network and FUSE mounts) gets the file read.
+        let bytes: IndexBytes = match crate::mapped::map(&file) {
+            Ok(mapped) => mapped.into(),
+            Err(_) => fs::read(&path).map_err(io_err(&path))?.into(),
+        };
         let index = Index::from_bytes(bytes).map_err(|source| DbError::Index {
             path: path.clone(),
             source,

@@ -251,8 +251,8 @@ impl Database {
         }
     }
 
-    /// Matches a run of components into `out`, in component order; `clusters` caches the
-    /// cluster entries decoded so far.
+    /// Matches a run of components into the worker's results, in component order, reusing the
+    /// entries and clusters it has decoded so far.
     fn match_chunk<'a>(&'a self, components: &[Component], worker: &mut Worker<'a>) {
         let Worker {
             out,

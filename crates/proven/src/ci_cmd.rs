@@ -99,7 +99,7 @@ pub fn run(args: &CiArgs) -> Result<Code> {
     let secrets = SecretsScanner::new(SecretsOptions::default());
     let configs = ConfigScanner::new();
     let (secret_run, config_run) = (ScannerRun::new(&secrets), ScannerRun::new(&configs));
-    let inventory_visitor = InventoryVisitor::default();
+    let inventory_visitor = InventoryVisitor::new(&walk);
     let visitors: [&dyn proven_inventory::Visitor; 3] =
         [&inventory_visitor, &secret_run, &config_run];
     let walked = stages.time("walk", || -> Result<_> {

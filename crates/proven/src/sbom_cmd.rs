@@ -163,7 +163,7 @@ pub fn image_at(path: &Path) -> Result<Option<Image>> {
 /// Inventories every recognised file of an image's final filesystem; each component carries the
 /// diff id of the layer its file came from.
 pub fn inventory_image(image: &Image, options: &WalkOptions) -> Result<Inventory> {
-    let visitor = InventoryVisitor::default();
+    let visitor = InventoryVisitor::new(options);
     let walked = walk_image(image, options, &[&visitor]).map_err(|e| anyhow!(e))?;
     let mut inventory = visitor.finish(walked.diagnostics.clone());
     walked.annotate(&mut inventory);

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 
 use proven_model::Scope;
 
@@ -17,33 +17,66 @@ pub fn scopes_from_roots(
     optional: &[String],
     dev: &[String],
 ) {
-    let mut next: HashMap<&str, Vec<&str>> = HashMap::default();
-    for (from, to) in &parsed.edges {
-        next.entry(from.as_str()).or_default().push(to.as_str());
+    // Ids become positions: no hashing of ids in the walks. An id only an edge or a root names
+    // still gets a position.
+    let mut index: HashMap<&str, usize> = HashMap::default();
+    index.reserve(parsed.components.len());
+    let mut at = |id| {
+        let next = index.len();
+        *index.entry(id).or_insert(next)
+    };
+    let components: Vec<usize> = parsed
+        .components
+        .iter()
+        .map(|c| at(c.id.as_str()))
+        .collect();
+    let mut edges: Vec<(usize, usize)> = parsed
+        .edges
+        .iter()
+        .map(|(from, to)| (at(from.as_str()), at(to.as_str())))
+        .collect();
+    let [required, optional, dev] = [required, optional, dev]
+        .map(|ids| ids.iter().map(|id| at(id.as_str())).collect::<Vec<_>>());
+    let scope = reach(index.len(), &mut edges, [&required, &optional, &dev]);
+    for (c, at) in parsed.components.iter_mut().zip(components) {
+        if let Some(s) = scope[at] {
+            c.scope = s;
+        }
     }
-    let mut scope: HashMap<&str, Scope> = HashMap::default();
-    for (roots, s) in [
-        (required, Scope::Required),
-        (optional, Scope::Optional),
-        (dev, Scope::Dev),
-    ] {
-        let mut seen: HashSet<&str> = HashSet::default();
-        let mut queue: VecDeque<&str> = roots.iter().map(String::as_str).collect();
-        while let Some(id) = queue.pop_front() {
-            if !seen.insert(id) {
+}
+
+/// [`scopes_from_roots`] on positions `0..count`: the scope each position gets from the roots
+/// (required, optional, dev) that reach it along `(from, to)` edges, if any does.
+pub(crate) fn reach(
+    count: usize,
+    edges: &mut [(usize, usize)],
+    roots: [&[usize]; 3],
+) -> Vec<Option<Scope>> {
+    // Successors of `p` are `edges[first[p]..first[p + 1]]`.
+    edges.sort_unstable();
+    let mut first = vec![0usize; count + 1];
+    for &(from, _) in edges.iter() {
+        first[from + 1] += 1;
+    }
+    for i in 0..count {
+        first[i + 1] += first[i];
+    }
+    let mut scope: Vec<Option<Scope>> = vec![None; count];
+    for (roots, s) in roots
+        .into_iter()
+        .zip([Scope::Required, Scope::Optional, Scope::Dev])
+    {
+        let mut seen = vec![false; count];
+        let mut queue: VecDeque<usize> = roots.iter().copied().collect();
+        while let Some(at) = queue.pop_front() {
+            if std::mem::replace(&mut seen[at], true) {
                 continue;
             }
-            scope.entry(id).or_insert(s);
-            if let Some(n) = next.get(id) {
-                queue.extend(n.iter().copied());
-            }
+            scope[at].get_or_insert(s);
+            queue.extend(edges[first[at]..first[at + 1]].iter().map(|&(_, to)| to));
         }
     }
-    for c in &mut parsed.components {
-        if let Some(s) = scope.get(c.id.as_str()) {
-            c.scope = *s;
-        }
-    }
+    scope
 }
 
 #[cfg(test)]

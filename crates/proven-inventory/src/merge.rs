@@ -45,8 +45,13 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     rootfs::resolve_distros(&mut files);
     let mut installed = Installed::default();
-    let mut components: BTreeMap<String, Component> = BTreeMap::new();
-    let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Components in the order first seen, found by id; sorted at the end. (A map of ids to
+    // components moved each component, some 400 bytes, as its nodes filled and split.)
+    let mut components: Vec<Component> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::default();
+    // Edges between positions in `components`, gathered unsorted and turned into sorted sets of
+    // ids once at the end (inserting purls into sorted sets compared them over and over).
+    let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut manifests = Vec::with_capacity(files.len());
     let mut diagnostics = Vec::new();
 
@@ -85,50 +90,40 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                 manifest.format = parsed.format;
                 diagnostics.extend(parsed.diagnostics);
                 incomplete = incomplete.or(parsed.incomplete);
-                let mut ids: HashMap<String, String> =
+                // Local id → position in `components`.
+                let mut ids: HashMap<String, usize> =
                     HashMap::with_capacity_and_hasher(parsed.components.len(), Default::default());
+                components.reserve(parsed.components.len());
+                let mut listed = Vec::with_capacity(parsed.components.len());
                 for mut c in parsed.components {
                     let id = global_id(&c, &file.path);
-                    ids.insert(std::mem::take(&mut c.id), id.clone());
                     if facts.as_ref().is_some_and(|f| f.packages.is_some()) {
                         package_ids.push((c.name.clone(), arch_of(&c), id.clone()));
                     }
-                    manifest.components.insert(id.clone());
-                    match components.get_mut(&id) {
-                        Some(existing) => absorb(existing, c),
+                    listed.push(id.clone());
+                    match position.get(&id) {
+                        Some(&at) => {
+                            ids.insert(std::mem::take(&mut c.id), at);
+                            absorb(&mut components[at], c);
+                        }
                         None => {
-                            c.id = id.clone();
+                            let at = components.len();
+                            position.insert(id.clone(), at);
+                            ids.insert(std::mem::replace(&mut c.id, id), at);
                             c.locations.sort();
                             c.locations.dedup();
-                            components.insert(id, c);
+                            components.push(c);
                         }
                     }
                 }
-                // Grouped by hash, not sorted: sorting thousands of purl pairs compared them
-                // byte by byte, a sixth of a large Cargo.lock's scan.
-                let mut targets: HashMap<&String, Vec<&String>> = HashMap::default();
-                for (from, to) in &parsed.edges {
-                    if let (Some(f), Some(t)) = (ids.get(from), ids.get(to)) {
-                        if f != t {
-                            targets.entry(f).or_default().push(t);
-                        }
-                    }
-                }
-                for (from, to) in targets {
-                    let to = to.into_iter().cloned();
-                    match dependencies.get_mut(from) {
-                        Some(known) => known.extend(to),
-                        None => {
-                            dependencies.insert(from.clone(), to.collect());
-                        }
-                    }
-                }
-                manifest.root = parsed.root.and_then(|r| ids.get(&r).cloned());
-                manifest.direct = parsed
-                    .direct
-                    .iter()
-                    .filter_map(|d| ids.get(d).cloned())
-                    .collect();
+                edges.extend(parsed.edges.iter().filter_map(|(from, to)| {
+                    let (&f, &t) = (ids.get(from)?, ids.get(to)?);
+                    (f != t).then_some((f, t))
+                }));
+                let id_of = |local: &String| ids.get(local).map(|&at| components[at].id.clone());
+                manifest.components = listed.into_iter().collect();
+                manifest.root = parsed.root.as_ref().and_then(id_of);
+                manifest.direct = parsed.direct.iter().filter_map(id_of).collect();
                 if let Some(facts) = facts {
                     installed.add(facts, package_ids);
                 }
@@ -142,11 +137,36 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
         }
         manifests.push(manifest);
     }
-    installed.mark_owned(&mut components, &mut dependencies);
+    for (owner, owned) in installed.mark_owned(&mut components) {
+        if let Some(&from) = position.get(&owner) {
+            edges.push((from, owned));
+        }
+    }
+    // Positions sorted by id, then each component moved once.
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_unstable_by(|&a, &b| components[a].id.cmp(&components[b].id));
+    let mut rank = vec![0; order.len()];
+    for (r, &at) in order.iter().enumerate() {
+        rank[at] = r;
+    }
+    // Edges in id order, each id cloned once per edge.
+    let mut ranked: Vec<(usize, usize)> = edges
+        .into_iter()
+        .map(|(from, to)| (rank[from], rank[to]))
+        .collect();
+    ranked.sort_unstable();
+    ranked.dedup();
+    let id = |r: usize| components[order[r]].id.clone();
+    let dependencies: BTreeMap<String, BTreeSet<String>> = ranked
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (id(run[0].0), run.iter().map(|&(_, to)| id(to)).collect()))
+        .collect();
+    let mut slots: Vec<Option<Component>> = components.into_iter().map(Some).collect();
+    let components: Vec<Component> = order.iter().filter_map(|&i| slots[i].take()).collect();
     diagnostics.sort();
     diagnostics.dedup();
     Inventory {
-        components: components.into_values().collect(),
+        components,
         dependencies,
         manifests,
         diagnostics,

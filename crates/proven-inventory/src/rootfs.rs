@@ -16,7 +16,7 @@
 //! default ecosystem and no release: it is listed, and the matcher reports it unmatched rather
 //! than checking it against records of an unknown release.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use proven_model::{Component, Ecosystem, Purl};
 
@@ -201,14 +201,12 @@ impl Installed {
         }
     }
 
-    /// Marks every component declared in a file that an OS package owns.
-    pub(crate) fn mark_owned(
-        &self,
-        components: &mut BTreeMap<String, Component>,
-        dependencies: &mut BTreeMap<String, BTreeSet<String>>,
-    ) {
+    /// Marks every component declared in a file that an OS package owns. Gives the owners' ids,
+    /// each with the position of a component it owns.
+    pub(crate) fn mark_owned(&self, components: &mut [Component]) -> Vec<(String, usize)> {
+        let mut owned = Vec::new();
         if self.owned.is_empty() {
-            return;
+            return owned;
         }
         let owner_of = |(root, name, arch): &(String, String, Option<String>)| {
             self.packages
@@ -223,7 +221,7 @@ impl Installed {
                         .min()
                 })
         };
-        for (id, c) in components.iter_mut() {
+        for (at, c) in components.iter_mut().enumerate() {
             if c.ecosystem.is_distro() {
                 continue;
             }
@@ -234,12 +232,10 @@ impl Installed {
                 .and_then(owner_of);
             if let Some(owner) = owner {
                 c.properties.insert("proven:owned-by".into(), owner.clone());
-                dependencies
-                    .entry(owner.clone())
-                    .or_default()
-                    .insert(id.clone());
+                owned.push((owner.clone(), at));
             }
         }
+        owned
     }
 }
 

@@ -117,15 +117,25 @@ fn is_literal(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~' | b':')
 }
 
+/// Appends `s` percent-encoded: runs of literal characters in one piece, since most purls are
+/// nothing else.
 fn encode(out: &mut String, s: &str) {
-    for &b in s.as_bytes() {
-        if is_literal(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
-            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // A run of literal (ASCII) bytes starts and ends on character boundaries.
+        let run = bytes[at..].iter().take_while(|&&b| is_literal(b)).count();
+        if run > 0 {
+            out.push_str(&s[at..at + run]);
+            at += run;
+            continue;
         }
+        let b = bytes[at];
+        let hex = b"0123456789ABCDEF";
+        out.push('%');
+        out.push(char::from(hex[usize::from(b >> 4)]));
+        out.push(char::from(hex[usize::from(b & 15)]));
+        at += 1;
     }
 }
 
@@ -152,6 +162,7 @@ fn decode(s: &str) -> Result<String, PurlError> {
 
 impl fmt::Display for Purl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Built whole, then written once: cheaper than many small writes, and a width pads it.
         let mut s = String::with_capacity(64);
         s.push_str("pkg:");
         s.push_str(&self.ty);
@@ -182,7 +193,7 @@ impl fmt::Display for Purl {
                 encode(&mut s, seg);
             }
         }
-        f.write_str(&s)
+        f.pad(&s)
     }
 }
 
@@ -332,6 +343,15 @@ mod tests {
             .with_qualifier("a", "b c")
             .with_qualifier("empty", "");
         assert_eq!(p.to_string(), "pkg:npm/x@1?a=b%20c&z=1");
+    }
+
+    #[test]
+    fn multibyte_characters_are_encoded_byte_by_byte_and_a_width_pads_the_whole() {
+        let p = Purl::new("generic", None, "café/ü x", Some("1.0"));
+        assert_eq!(p.to_string(), "pkg:generic/caf%C3%A9%2F%C3%BC%20x@1.0");
+        assert_eq!(p.to_string().parse::<Purl>(), Ok(p.clone()));
+        let short = Purl::new("cargo", None, "a", Some("1"));
+        assert_eq!(format!("[{short:>16}]"), "[   pkg:cargo/a@1]");
     }
 
     #[test]

@@ -431,6 +431,9 @@ impl Database {
         clusters: &mut HashMap<u32, ClusterEntry>,
         out: &mut Vec<Finding>,
     ) -> Result<(), IndexError> {
+        if hits.is_empty() {
+            return Ok(());
+        }
         let mut by_cluster: BTreeMap<u32, Vec<RecordHit<'_>>> = BTreeMap::new();
         for h in hits {
             by_cluster.entry(h.vuln.cluster).or_default().push(h);

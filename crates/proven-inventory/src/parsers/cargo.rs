@@ -5,8 +5,6 @@
 
 use std::collections::HashMap;
 
-use foldhash::HashSet;
-
 use proven_model::{Component, ComponentKind, Diagnostic, Ecosystem, Hash, HashAlg, Location};
 use serde::Deserialize;
 
@@ -72,30 +70,30 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         format: format!("Cargo.lock v{format_version}"),
         ..Parsed::default()
     };
-
-    let key = |p: &Package| {
-        format!(
-            "{} {} {}",
-            p.name,
-            p.version,
-            p.source.as_deref().unwrap_or("")
-        )
+    let packages = &lock.package;
+    let location = |i: usize| Location {
+        path: input.path.to_string(),
+        line: header_lines.get(i).copied(),
+        column: None,
     };
-    let keys: Vec<String> = lock.package.iter().map(key).collect();
+
+    // Local ids are package positions: short to hash and copy, and unique in the file.
+    let ids: Vec<String> = (0..packages.len()).map(|i| i.to_string()).collect();
     let mut by_name: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
-    for (i, p) in lock.package.iter().enumerate() {
+    for (i, p) in packages.iter().enumerate() {
         by_name.entry(p.name.as_str()).or_default().push(i);
     }
 
-    for (i, p) in lock.package.iter().enumerate() {
-        let line = header_lines.get(i).copied();
-        let location = Location {
-            path: input.path.to_string(),
-            line,
-            column: None,
-        };
-        let mut c = Component::new(Ecosystem::Cargo, None, &p.name, Some(&p.version), location);
-        c.id = keys[i].clone();
+    parsed.components.reserve_exact(packages.len());
+    for (i, p) in packages.iter().enumerate() {
+        let mut c = Component::new(
+            Ecosystem::Cargo,
+            None,
+            &p.name,
+            Some(&p.version),
+            location(i),
+        );
+        c.id = ids[i].clone();
         let origin = match p.source.as_deref() {
             None => "path",
             Some(s) if s.starts_with("git+") => "git",
@@ -144,11 +142,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             match Hash::from_hex(HashAlg::Sha256, &sum) {
                 Some(h) => c.add_hash(h),
                 None => parsed.diagnostics.push(Diagnostic::warning(
-                    Location {
-                        path: input.path.to_string(),
-                        line,
-                        column: None,
-                    },
+                    location(i),
                     format!(
                         "checksum of {} {} is not a SHA-256 hex digest",
                         p.name, p.version
@@ -159,18 +153,14 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         parsed.components.push(c);
     }
 
-    for (i, p) in lock.package.iter().enumerate() {
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (i, p) in packages.iter().enumerate() {
         for dep in &p.dependencies {
-            match resolve(dep, &lock.package, &by_name) {
-                Some(j) => parsed.edges.push((keys[i].clone(), keys[j].clone())),
+            match resolve(dep, packages, &by_name) {
+                Some(j) => edges.push((i, j)),
                 None => {
-                    let line = header_lines.get(i).copied();
                     parsed.diagnostics.push(Diagnostic::error(
-                        Location {
-                            path: input.path.to_string(),
-                            line,
-                            column: None,
-                        },
+                        location(i),
                         format!(
                             "dependency `{dep}` of {} {} names no package in the lockfile",
                             p.name, p.version
@@ -181,29 +171,40 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             }
         }
     }
+    parsed.edges = edges
+        .iter()
+        .map(|&(from, to)| (ids[from].clone(), ids[to].clone()))
+        .collect();
 
     let manifest = (input.sibling)("Cargo.toml").and_then(|t| toml::from_str::<Manifest>(&t).ok());
-    let members: Vec<usize> = (0..lock.package.len())
-        .filter(|&i| lock.package[i].source.is_none())
-        .collect();
+    let is_member: Vec<bool> = packages.iter().map(|p| p.source.is_none()).collect();
     let root = manifest
         .as_ref()
         .and_then(|m| m.package.as_ref())
-        .and_then(|p| members.iter().find(|&&i| lock.package[i].name == p.name));
-    parsed.root = root.map(|&i| keys[i].clone());
+        .and_then(|m| (0..packages.len()).find(|&i| is_member[i] && packages[i].name == m.name));
+    parsed.root = root.map(|i| ids[i].clone());
     // The project's direct dependencies are those of its workspace members.
-    let member_keys: Vec<String> = members.iter().map(|&i| keys[i].clone()).collect();
-    let is_member: HashSet<&str> = member_keys.iter().map(String::as_str).collect();
-    parsed.direct = parsed
-        .edges
+    let mut direct: Vec<usize> = edges
         .iter()
-        .filter(|(from, to)| is_member.contains(from.as_str()) && !is_member.contains(to.as_str()))
-        .map(|(_, to)| to.clone())
+        .filter(|&&(from, to)| is_member[from] && !is_member[to])
+        .map(|&(_, to)| to)
         .collect();
-    parsed.direct.sort();
-    parsed.direct.dedup();
-    if let (Some(&root), Some(manifest)) = (root, &manifest) {
-        assign_scopes(&mut parsed, &keys[root], &member_keys, manifest);
+    direct.sort_unstable();
+    direct.dedup();
+    parsed.direct = direct.into_iter().map(|i| ids[i].clone()).collect();
+    if let (Some(root), Some(manifest)) = (root, &manifest) {
+        let scopes = Scopes {
+            packages,
+            edges: &edges,
+            is_member: &is_member,
+        };
+        let [required, dev] = scopes.roots(root, manifest);
+        let reached = crate::graph::reach(packages.len(), &mut edges, [&required, &[], &dev]);
+        for (c, scope) in parsed.components.iter_mut().zip(reached) {
+            if let Some(s) = scope {
+                c.scope = s;
+            }
+        }
     }
     Ok(parsed)
 }
@@ -267,11 +268,7 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
     let mut headers = Vec::new();
     let mut table = Table::Top;
     let mut seen_metadata = false;
-    // A CR only ends a line before an LF: a bare one is not TOML.
-    let mut lines = text
-        .split_inclusive('\n')
-        .map(|l| l.strip_suffix("\r\n").or(l.strip_suffix('\n')).unwrap_or(l))
-        .zip(1u32..);
+    let mut lines = numbered_lines(text);
     while let Some((line, number)) = lines.next() {
         if line.is_empty() {
             continue;
@@ -305,7 +302,7 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
                 set(&mut lock.version, number.then(|| digits.parse().ok())??)?;
             }
             Table::Package(fields) => {
-                let (key, value) = key_value(line, ' ')?;
+                let (key, value) = key_value(line, b' ')?;
                 let slot = match key {
                     "name" => &mut fields.name,
                     "version" => &mut fields.version,
@@ -321,7 +318,7 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
             }
             Table::Metadata => {
                 let rest = line.strip_prefix('"')?;
-                let (key, value) = key_value(rest, '"')?;
+                let (key, value) = key_value(rest, b'"')?;
                 let key = plain(key)?.to_string();
                 let value = toml::Value::String(quoted(value)?.to_string());
                 if lock.metadata.insert(key, value).is_some() {
@@ -336,14 +333,35 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
     Some((lock, headers))
 }
 
+/// The lines of `text` without their `\n` or `\r\n`, numbered from 1. A CR only ends a line
+/// before an LF: a bare one stays in its line, and is not TOML.
+fn numbered_lines(text: &str) -> impl Iterator<Item = (&str, u32)> {
+    let mut rest = text;
+    let mut number = 0u32;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(at) => {
+                let line = &rest[..at];
+                rest = &rest[at + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        number = number.saturating_add(1);
+        Some((line, number))
+    })
+}
+
 /// `key = value`, the key ending at its first `end` (a space for a bare key, the closing quote of a
-/// quoted one, which [`plain`] then checks holds no other): a byte search, where `split_once(" = ")`
-/// set up a substring searcher for every line.
-fn key_value(line: &str, end: char) -> Option<(&str, &str)> {
-    let at = line.find(end)?;
+/// quoted one, which [`plain`] then checks holds no other).
+fn key_value(line: &str, end: u8) -> Option<(&str, &str)> {
+    let at = memchr::memchr(end, line.as_bytes())?;
     Some((
         &line[..at],
-        line[at + 1..].strip_prefix(if end == ' ' { "= " } else { " = " })?,
+        line[at + 1..].strip_prefix(if end == b' ' { "= " } else { " = " })?,
     ))
 }
 
@@ -379,8 +397,11 @@ fn quoted(value: &str) -> Option<&str> {
 /// Text that means itself inside a basic string or comment: no quote, backslash or control
 /// character (TOML allows a tab).
 fn plain(text: &str) -> Option<&str> {
+    // Folded without an early exit, which the compiler turns into wide compares.
     text.bytes()
-        .all(|b| !matches!(b, b'"' | b'\\' | 0x7f) && (b >= 0x20 || b == b'\t'))
+        .fold(true, |ok, b| {
+            ok & (b != b'"') & (b != b'\\') & (b != 0x7f) & ((b >= 0x20) | (b == b'\t'))
+        })
         .then_some(text)
 }
 
@@ -411,44 +432,56 @@ fn resolve(
 /// and what only they reach are dev; everything reached from other members or other dependencies
 /// ships. Dev-dependencies of registry crates are never in a lockfile, so this is exact for a
 /// single-package project.
-fn assign_scopes(parsed: &mut Parsed, root: &str, members: &[String], manifest: &Manifest) {
-    let root_deps: Vec<&str> = parsed
-        .edges
-        .iter()
-        .filter(|(from, _)| from == root)
-        .map(|(_, to)| to.as_str())
-        .collect();
-    let edge_to = |name: &str| -> Option<String> {
-        root_deps
+struct Scopes<'a> {
+    packages: &'a [Package],
+    /// `(from, to)` package positions.
+    edges: &'a [(usize, usize)],
+    is_member: &'a [bool],
+}
+
+impl Scopes<'_> {
+    /// The positions of the packages from which everything reached ships, and of the root's
+    /// dev-dependencies.
+    fn roots(&self, root: usize, manifest: &Manifest) -> [Vec<usize>; 2] {
+        let root_deps: Vec<usize> = self
+            .edges
             .iter()
-            .find(|to| to.split(' ').next() == Some(name))
-            .map(|to| to.to_string())
-    };
-    let renamed = |(key, spec): (&String, &toml::Value)| -> String {
-        spec.get("package")
-            .and_then(toml::Value::as_str)
-            .unwrap_or(key)
-            .to_string()
-    };
-    let dev_names: Vec<String> = manifest.dev_dependencies.iter().map(renamed).collect();
-    let mut required: Vec<String> = members.iter().filter(|m| *m != root).cloned().collect();
-    for name in manifest
-        .dependencies
-        .iter()
-        .chain(&manifest.build_dependencies)
-        .map(renamed)
-    {
-        required.extend(edge_to(&name));
+            .filter(|&&(from, _)| from == root)
+            .map(|&(_, to)| to)
+            .collect();
+        let edge_to = |name: &str| {
+            root_deps
+                .iter()
+                .copied()
+                .find(|&to| self.packages[to].name == name)
+        };
+        let renamed = |(key, spec): (&String, &toml::Value)| {
+            spec.get("package")
+                .and_then(toml::Value::as_str)
+                .unwrap_or(key)
+                .to_string()
+        };
+        let mut required: Vec<usize> = (0..self.packages.len())
+            .filter(|&i| self.is_member[i] && i != root)
+            .collect();
+        for name in manifest
+            .dependencies
+            .iter()
+            .chain(&manifest.build_dependencies)
+            .map(renamed)
+        {
+            required.extend(edge_to(&name));
+        }
+        let dev: Vec<usize> = manifest
+            .dev_dependencies
+            .iter()
+            .map(renamed)
+            .filter_map(|n| edge_to(&n))
+            .collect();
+        // Anything the root reaches that is not a dev-dependency ships.
+        required.extend(root_deps.iter().filter(|to| !dev.contains(to)));
+        [required, dev]
     }
-    let dev: Vec<String> = dev_names.iter().filter_map(|n| edge_to(n)).collect();
-    // Anything the root reaches that is not a dev-dependency ships.
-    required.extend(
-        root_deps
-            .iter()
-            .filter(|to| !dev.iter().any(|d| d == *to))
-            .map(|to| to.to_string()),
-    );
-    crate::graph::scopes_from_roots(parsed, &required, &[], &dev);
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub struct FileResult {
 /// the file that declared it.
 fn global_id(c: &Component, path: &str) -> String {
     match (&c.purl, &c.version) {
-        (Some(p), Some(_)) => p.to_string(),
+        (Some(p), Some(_)) => p.canonical(),
         (Some(p), None) => format!("{p}#{path}"),
         (None, _) => format!(
             "{}@{}#{path}",
@@ -142,27 +142,44 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
             edges.push((from, owned));
         }
     }
-    // Positions sorted by id, then each component moved once.
-    let mut order: Vec<usize> = (0..components.len()).collect();
-    order.sort_unstable_by(|&a, &b| components[a].id.cmp(&components[b].id));
-    let mut rank = vec![0; order.len()];
-    for (r, &at) in order.iter().enumerate() {
+    // Positions sorted by id, then the components put in that order.
+    let mut rank = vec![0; components.len()];
+    for (r, at) in sorted_by_id(&components).into_iter().enumerate() {
         rank[at] = r;
     }
-    // Edges in id order, each id cloned once per edge.
-    let mut ranked: Vec<(usize, usize)> = edges
-        .into_iter()
-        .map(|(from, to)| (rank[from], rank[to]))
+    // Targets by source rank (a counting sort: edges far outnumber components), each list
+    // sorted and deduplicated; each id cloned once per edge.
+    let mut first = vec![0usize; components.len() + 1];
+    for &(from, _) in &edges {
+        first[rank[from] + 1] += 1;
+    }
+    for r in 0..components.len() {
+        first[r + 1] += first[r];
+    }
+    let mut next = first.clone();
+    let mut targets = vec![0usize; edges.len()];
+    for &(from, to) in &edges {
+        let slot = &mut next[rank[from]];
+        targets[*slot] = rank[to];
+        *slot += 1;
+    }
+    // In place: each swap puts one component at its rank.
+    for at in 0..components.len() {
+        while rank[at] != at {
+            let to = rank[at];
+            components.swap(at, to);
+            rank.swap(at, to);
+        }
+    }
+    let id = |r: usize| components[r].id.clone();
+    let dependencies: BTreeMap<String, BTreeSet<String>> = (0..components.len())
+        .filter(|&r| first[r] < first[r + 1])
+        .map(|r| {
+            let to = &mut targets[first[r]..first[r + 1]];
+            to.sort_unstable();
+            (id(r), to.iter().map(|&t| id(t)).collect())
+        })
         .collect();
-    ranked.sort_unstable();
-    ranked.dedup();
-    let id = |r: usize| components[order[r]].id.clone();
-    let dependencies: BTreeMap<String, BTreeSet<String>> = ranked
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|run| (id(run[0].0), run.iter().map(|&(_, to)| id(to)).collect()))
-        .collect();
-    let mut slots: Vec<Option<Component>> = components.into_iter().map(Some).collect();
-    let components: Vec<Component> = order.iter().filter_map(|&i| slots[i].take()).collect();
     diagnostics.sort();
     diagnostics.dedup();
     Inventory {
@@ -171,6 +188,35 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
         manifests,
         diagnostics,
     }
+}
+
+/// The positions of components in the byte order of their ids. Ids mostly share a long prefix
+/// (`pkg:cargo/`): each is compared first by the eight bytes after the prefix all share, as one
+/// integer, and in full only when those are equal.
+fn sorted_by_id(components: &[Component]) -> Vec<usize> {
+    let shared = components.first().map_or(0, |first| {
+        let first = first.id.as_bytes();
+        components.iter().fold(first.len(), |len, c| {
+            let id = c.id.as_bytes();
+            (0..len.min(id.len()))
+                .find(|&i| first[i] != id[i])
+                .unwrap_or(len.min(id.len()))
+        })
+    });
+    let key = |id: &str| {
+        let mut word = [0u8; 8];
+        let rest = &id.as_bytes()[shared..];
+        let n = rest.len().min(8);
+        word[..n].copy_from_slice(&rest[..n]);
+        u64::from_be_bytes(word)
+    };
+    let mut by_id: Vec<(u64, &str, usize)> = components
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (key(&c.id), c.id.as_str(), at))
+        .collect();
+    by_id.sort_unstable();
+    by_id.into_iter().map(|(_, _, at)| at).collect()
 }
 
 /// The `arch` qualifier of a component's purl.
@@ -200,5 +246,53 @@ fn absorb(existing: &mut Component, other: Component) {
     }
     if existing.source.is_none() {
         existing.source = other.source;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_sort_in_byte_order_whatever_their_shared_prefix() {
+        let sets: [&[&str]; 4] = [
+            &[
+                "pkg:cargo/foo@1.0.0",
+                "pkg:cargo/foo-bar@1.0.0",
+                "pkg:cargo/foo@0.9.0",
+                "pkg:cargo/fo@1",
+                "pkg:cargo/foobarbazqux@2",
+                "pkg:cargo/foobarbazquux@2",
+                "pkg:cargo/foobarbazqux@1",
+                "pkg:cargo/f",
+            ],
+            &["pkg:npm/a@1", "pkg:cargo/a@1", "pkg:golang/x@v1", "a@1#x"],
+            &["same", "same-but-longer", "sam"],
+            &["x"],
+        ];
+        for ids in sets {
+            let components: Vec<Component> = ids
+                .iter()
+                .map(|id| {
+                    let mut c = Component::new(
+                        proven_model::Ecosystem::Generic,
+                        None,
+                        "n",
+                        None,
+                        Location::file("f"),
+                    );
+                    c.id = id.to_string();
+                    c
+                })
+                .collect();
+            let sorted: Vec<&str> = sorted_by_id(&components)
+                .into_iter()
+                .map(|at| ids[at])
+                .collect();
+            let mut expected = ids.to_vec();
+            expected.sort_unstable();
+            assert_eq!(sorted, expected);
+        }
+        assert!(sorted_by_id(&[]).is_empty());
     }
 }

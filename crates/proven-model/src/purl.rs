@@ -110,6 +110,44 @@ impl Purl {
     pub fn subpath(&self) -> Option<&str> {
         self.subpath.as_deref()
     }
+
+    /// The canonical string, as `to_string` gives it but built directly, without the formatting
+    /// machinery (inventories make one for every component).
+    pub fn canonical(&self) -> String {
+        let mut s = String::with_capacity(
+            8 + self.ty.len() + self.name.len() + self.version.as_ref().map_or(0, String::len),
+        );
+        s.push_str("pkg:");
+        s.push_str(&self.ty);
+        s.push('/');
+        if let Some(ns) = &self.namespace {
+            for seg in ns.split('/').filter(|p| !p.is_empty()) {
+                encode(&mut s, seg);
+                s.push('/');
+            }
+        }
+        encode(&mut s, &self.name);
+        if let Some(v) = &self.version {
+            s.push('@');
+            encode(&mut s, v);
+        }
+        for (i, (k, v)) in self.qualifiers.iter().enumerate() {
+            s.push(if i == 0 { '?' } else { '&' });
+            s.push_str(k);
+            s.push('=');
+            encode(&mut s, v);
+        }
+        if let Some(sp) = &self.subpath {
+            s.push('#');
+            for (i, seg) in sp.split('/').enumerate() {
+                if i > 0 {
+                    s.push('/');
+                }
+                encode(&mut s, seg);
+            }
+        }
+        s
+    }
 }
 
 /// Characters that stay literal in every purl component.
@@ -162,38 +200,7 @@ fn decode(s: &str) -> Result<String, PurlError> {
 
 impl fmt::Display for Purl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Built whole, then written once: cheaper than many small writes, and a width pads it.
-        let mut s = String::with_capacity(64);
-        s.push_str("pkg:");
-        s.push_str(&self.ty);
-        s.push('/');
-        if let Some(ns) = &self.namespace {
-            for seg in ns.split('/').filter(|p| !p.is_empty()) {
-                encode(&mut s, seg);
-                s.push('/');
-            }
-        }
-        encode(&mut s, &self.name);
-        if let Some(v) = &self.version {
-            s.push('@');
-            encode(&mut s, v);
-        }
-        for (i, (k, v)) in self.qualifiers.iter().enumerate() {
-            s.push(if i == 0 { '?' } else { '&' });
-            s.push_str(k);
-            s.push('=');
-            encode(&mut s, v);
-        }
-        if let Some(sp) = &self.subpath {
-            s.push('#');
-            for (i, seg) in sp.split('/').enumerate() {
-                if i > 0 {
-                    s.push('/');
-                }
-                encode(&mut s, seg);
-            }
-        }
-        f.pad(&s)
+        f.pad(&self.canonical())
     }
 }
 

@@ -3,6 +3,7 @@
 //! Counted as one component per `[[package]]` entry. Workspace members (no `source`) are
 //! first-party; the package named in a sibling `Cargo.toml` is the root.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use proven_model::{Component, ComponentKind, Diagnostic, Ecosystem, Hash, HashAlg, Location};
@@ -25,23 +26,28 @@ const CRATES_IO: &[&str] = &[
     "sparse+https://index.crates.io/",
 ];
 
+/// Strings borrow from the file where the line reader reads it; the TOML parser's are owned.
 #[derive(Debug, Default, PartialEq, Deserialize)]
-struct Lock {
+struct Lock<'a> {
     version: Option<u32>,
-    #[serde(default)]
-    package: Vec<Package>,
+    #[serde(default, borrow)]
+    package: Vec<Package<'a>>,
     #[serde(default)]
     metadata: HashMap<String, toml::Value>,
 }
 
 #[derive(Debug, PartialEq, Deserialize)]
-struct Package {
-    name: String,
-    version: String,
-    source: Option<String>,
-    checksum: Option<String>,
-    #[serde(default)]
-    dependencies: Vec<String>,
+struct Package<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    version: Cow<'a, str>,
+    #[serde(borrow)]
+    source: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    checksum: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    dependencies: Vec<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -79,10 +85,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
 
     // Local ids are package positions: short to hash and copy, and unique in the file.
     let ids: Vec<String> = (0..packages.len()).map(|i| i.to_string()).collect();
-    let mut by_name: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
-    for (i, p) in packages.iter().enumerate() {
-        by_name.entry(p.name.as_str()).or_default().push(i);
-    }
+    let by_name = ByName::new(packages);
 
     parsed.components.reserve_exact(packages.len());
     for (i, p) in packages.iter().enumerate() {
@@ -129,17 +132,17 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
                 c.source = Some(s.to_string());
             }
         }
-        let checksum = p.checksum.clone().or_else(|| {
+        let checksum = p.checksum.as_deref().or_else(|| {
             let k = format!(
                 "checksum {} {} ({})",
                 p.name,
                 p.version,
                 p.source.as_deref()?
             );
-            lock.metadata.get(&k)?.as_str().map(str::to_string)
+            lock.metadata.get(&k)?.as_str()
         });
         if let Some(sum) = checksum {
-            match Hash::from_hex(HashAlg::Sha256, &sum) {
+            match Hash::from_hex(HashAlg::Sha256, sum) {
                 Some(h) => c.add_hash(h),
                 None => parsed.diagnostics.push(Diagnostic::warning(
                     location(i),
@@ -212,7 +215,7 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
 /// Reads the lockfile: line by line when it has the shape cargo writes, else with the TOML parser
 /// (which also gives the error, with its line, for a broken file).
 /// Gives the lines of the `[[package]]` headers too, in package order.
-fn read_lock(text: &str) -> Result<(Lock, Vec<u32>), toml::de::Error> {
+fn read_lock(text: &str) -> Result<(Lock<'_>, Vec<u32>), toml::de::Error> {
     let Some((lock, headers)) = as_written_by_cargo(text) else {
         return Ok((toml::from_str(text)?, package_header_lines(text)));
     };
@@ -237,19 +240,19 @@ fn package_header_lines(text: &str) -> Vec<u32> {
 /// keys. This reads exactly that shape and gives `None` at the first line that departs from it
 /// (a comment after a value, an escape, an unknown key, a duplicate): the TOML parser then reads
 /// the file, so the result never depends on which reader ran.
-fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
+fn as_written_by_cargo(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
     #[derive(Default)]
-    struct Fields {
-        name: Option<String>,
-        version: Option<String>,
-        source: Option<String>,
-        checksum: Option<String>,
-        dependencies: Option<Vec<String>>,
+    struct Fields<'a> {
+        name: Option<Cow<'a, str>>,
+        version: Option<Cow<'a, str>>,
+        source: Option<Cow<'a, str>>,
+        checksum: Option<Cow<'a, str>>,
+        dependencies: Option<Vec<Cow<'a, str>>>,
     }
     fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
         slot.is_none().then(|| *slot = Some(value))
     }
-    fn finish(fields: Fields) -> Option<Package> {
+    fn finish(fields: Fields<'_>) -> Option<Package<'_>> {
         Some(Package {
             name: fields.name?,
             version: fields.version?,
@@ -258,9 +261,9 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
             dependencies: fields.dependencies.unwrap_or_default(),
         })
     }
-    enum Table {
+    enum Table<'a> {
         Top,
-        Package(Fields),
+        Package(Fields<'a>),
         Metadata,
     }
 
@@ -314,7 +317,7 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
                     }
                     _ => return None,
                 };
-                set(slot, quoted(value)?.to_string())?;
+                set(slot, Cow::Borrowed(quoted(value)?))?;
             }
             Table::Metadata => {
                 let rest = line.strip_prefix('"')?;
@@ -336,19 +339,22 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock, Vec<u32>)> {
 /// The lines of `text` without their `\n` or `\r\n`, numbered from 1. A CR only ends a line
 /// before an LF: a bare one stays in its line, and is not TOML.
 fn numbered_lines(text: &str) -> impl Iterator<Item = (&str, u32)> {
-    let mut rest = text;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
     let mut number = 0u32;
     std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(at) => {
-                let line = &rest[..at];
-                rest = &rest[at + 1..];
+        let line = match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
                 line.strip_suffix('\r').unwrap_or(line)
             }
-            None => std::mem::take(&mut rest),
+            None if start < text.len() => {
+                let line = &text[start..];
+                start = text.len();
+                line
+            }
+            None => return None,
         };
         number = number.saturating_add(1);
         Some((line, number))
@@ -358,7 +364,8 @@ fn numbered_lines(text: &str) -> impl Iterator<Item = (&str, u32)> {
 /// `key = value`, the key ending at its first `end` (a space for a bare key, the closing quote of a
 /// quoted one, which [`plain`] then checks holds no other).
 fn key_value(line: &str, end: u8) -> Option<(&str, &str)> {
-    let at = memchr::memchr(end, line.as_bytes())?;
+    // Keys are a few bytes long: a plain loop beats setting up a vector search.
+    let at = line.bytes().position(|b| b == end)?;
     Some((
         &line[..at],
         line[at + 1..].strip_prefix(if end == b' ' { "= " } else { " = " })?,
@@ -366,7 +373,9 @@ fn key_value(line: &str, end: u8) -> Option<(&str, &str)> {
 }
 
 /// The items of a multi-line string array, up to its `]` line; the last item's comma is optional.
-fn dependency_lines<'a>(lines: &mut impl Iterator<Item = (&'a str, u32)>) -> Option<Vec<String>> {
+fn dependency_lines<'a>(
+    lines: &mut impl Iterator<Item = (&'a str, u32)>,
+) -> Option<Vec<Cow<'a, str>>> {
     let mut items = Vec::new();
     let mut closed = false;
     for (line, _) in lines {
@@ -384,7 +393,7 @@ fn dependency_lines<'a>(lines: &mut impl Iterator<Item = (&'a str, u32)>) -> Opt
                 item
             }
         };
-        items.push(quoted(item)?.to_string());
+        items.push(Cow::Borrowed(quoted(item)?));
     }
     None
 }
@@ -397,28 +406,38 @@ fn quoted(value: &str) -> Option<&str> {
 /// Text that means itself inside a basic string or comment: no quote, backslash or control
 /// character (TOML allows a tab).
 fn plain(text: &str) -> Option<&str> {
-    // Folded without an early exit, which the compiler turns into wide compares.
-    text.bytes()
-        .fold(true, |ok, b| {
-            ok & (b != b'"') & (b != b'\\') & (b != 0x7f) & ((b >= 0x20) | (b == b'\t'))
+    let fine = |b: u8| !matches!(b, b'"' | b'\\' | 0x7f) && (b >= 0x20 || b == b'\t');
+    // Eight bytes at a time (the last few padded with a letter): a word with no byte below 0x20
+    // and no quote, backslash or DEL is fine as a whole; any other goes byte by byte (a tab is
+    // fine).
+    let ones = u64::from_ne_bytes([0x01; 8]);
+    let highs = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |v: u64| v.wrapping_sub(ones) & !v & highs != 0;
+    let has_below_space = |v: u64| v.wrapping_sub(ones * 0x20) & !v & highs != 0;
+    text.as_bytes()
+        .chunks(8)
+        .all(|chunk| {
+            let mut word = [b'a'; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            let v = u64::from_ne_bytes(word);
+            let suspect = has_below_space(v)
+                || has_zero(v ^ (ones * u64::from(b'"')))
+                || has_zero(v ^ (ones * u64::from(b'\\')))
+                || has_zero(v ^ (ones * 0x7f));
+            !suspect || chunk.iter().all(|&b| fine(b))
         })
         .then_some(text)
 }
 
 /// Finds the package a dependency string names: `name`, `name version` or `name version (source)`.
-fn resolve(
-    dep: &str,
-    packages: &[Package],
-    by_name: &foldhash::HashMap<&str, Vec<usize>>,
-) -> Option<usize> {
+fn resolve(dep: &str, packages: &[Package<'_>], by_name: &ByName<'_>) -> Option<usize> {
     let mut parts = dep.splitn(3, ' ');
     let name = parts.next()?;
     let version = parts.next();
     let source = parts
         .next()
         .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
-    let candidates = by_name.get(name)?;
-    let mut hits = candidates.iter().copied().filter(|&i| {
+    let mut hits = by_name.get(name).filter(|&i| {
         let p = &packages[i];
         version.is_none_or(|v| p.version == v)
             && source.is_none_or(|s| p.source.as_deref() == Some(s))
@@ -428,12 +447,36 @@ fn resolve(
     hits.next().is_none().then_some(first)
 }
 
+/// The positions of the packages of each name, without a list per name: the first position of
+/// a name, and from each position the next one with its name.
+struct ByName<'a> {
+    first: foldhash::HashMap<&'a str, usize>,
+    next: Vec<Option<usize>>,
+}
+
+impl<'a> ByName<'a> {
+    fn new(packages: &'a [Package<'a>]) -> Self {
+        let mut first = foldhash::HashMap::default();
+        first.reserve(packages.len());
+        let mut next = vec![None; packages.len()];
+        // Backwards, so that each chain runs in file order.
+        for (i, p) in packages.iter().enumerate().rev() {
+            next[i] = first.insert(&*p.name, i);
+        }
+        ByName { first, next }
+    }
+
+    fn get(&self, name: &str) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.first.get(name).copied(), |&i| self.next[i])
+    }
+}
+
 /// Cargo.lock does not say why a crate is there. The root's `[dev-dependencies]` (from Cargo.toml)
 /// and what only they reach are dev; everything reached from other members or other dependencies
 /// ships. Dev-dependencies of registry crates are never in a lockfile, so this is exact for a
 /// single-package project.
 struct Scopes<'a> {
-    packages: &'a [Package],
+    packages: &'a [Package<'a>],
     /// `(from, to)` package positions.
     edges: &'a [(usize, usize)],
     is_member: &'a [bool],
@@ -491,10 +534,10 @@ mod tests {
     const V1: &str = "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"itoa 1.0.11 (registry+https://github.com/rust-lang/crates.io-index)\",\n]\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.11\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[metadata]\n\"checksum itoa 1.0.11 (registry+https://github.com/rust-lang/crates.io-index)\" = \"49f1f14873335454500d59611f1cf4a4b0f786f9ac11f4312a78e4cf2566695b\"\n";
 
     /// A lockfile and the lines of its `[[package]]` headers.
-    type Read = (Lock, Vec<u32>);
+    type Read<'a> = (Lock<'a>, Vec<u32>);
 
     /// What the line reader reads, and what the TOML parser does (with the header lines).
-    fn both(text: &str) -> (Option<Read>, Read) {
+    fn both(text: &str) -> (Option<Read<'_>>, Read<'_>) {
         let parsed = toml::from_str::<Lock>(text).expect("valid TOML");
         (
             as_written_by_cargo(text),
@@ -542,6 +585,22 @@ mod tests {
             seen += 1;
         }
         assert!(seen > 0, "no Cargo.lock under {}", dir.display());
+    }
+
+    #[test]
+    fn plain_text_is_checked_word_by_word_as_byte_by_byte() {
+        let fine = |b: u8| !matches!(b, b'"' | b'\\' | 0x7f) && (b >= 0x20 || b == b'\t');
+        for len in [1, 7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in 0..=0x7fu8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let text = String::from_utf8(bytes).expect("ASCII");
+                    assert_eq!(plain(&text).is_some(), fine(b), "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert_eq!(plain("crates.io-index é\tä"), Some("crates.io-index é\tä"));
     }
 
     #[test]

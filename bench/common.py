@@ -69,3 +69,9 @@ def compare(cases, runs=5, out=print):
 
 def repo_root():
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def release_binary():
+    """Builds the binary we ship (scripts/build-release.sh) and gives its path."""
+    script = os.path.join(repo_root(), "scripts", "build-release.sh")
+    return subprocess.run(["bash", script], check=True, capture_output=True, text=True).stdout.strip()

@@ -30,12 +30,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import compare, repo_root  # noqa: E402
+from common import compare, release_binary, repo_root  # noqa: E402
 import config_corpus  # noqa: E402
 
 ROOT = repo_root()
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-PROVEN = os.path.join(TARGET, "release", "proven")
+# The binary we ship; main() builds it.
+PROVEN = None
 PEERS = os.path.join(os.environ.get("PEERS_ROOT", "/opt/peers"), "bin")
 CHECKOV = os.path.join(PEERS, "checkov")
 HADOLINT = os.path.join(PEERS, "hadolint")
@@ -222,7 +222,8 @@ def main():
     ap.add_argument("--no-agreement", action="store_true")
     ap.add_argument("--trees", default="fixtures,samples,generated", help="comma-separated subset")
     args = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "proven"], cwd=ROOT, check=True)
+    global PROVEN
+    PROVEN = release_binary()
     generated = os.path.join(GENERATED, f"seed-{args.projects}")
     if not os.path.isdir(generated):
         n = config_corpus.generate(generated, args.projects)

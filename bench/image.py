@@ -21,7 +21,7 @@ import sys
 import tempfile
 from urllib.parse import unquote
 
-from common import compare, repo_root
+from common import compare, release_binary, repo_root
 
 DEFAULT_INCLUDE = [
     "etc/os-release", "usr/lib/os-release", "etc/debian_version", "var/lib/dpkg", "usr/lib/python3", "usr/lib/python3.11", "usr/sbin",
@@ -72,9 +72,7 @@ def main():
     root = repo_root()
     peers = os.environ.get("PEERS_ROOT", "/opt/peers")
     trivy = os.path.join(peers, "bin", "trivy")
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target"))
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "proven"], cwd=root, check=True)
-    proven = os.path.join(target, "release", "proven")
+    proven = release_binary()
     work = args.workdir or tempfile.mkdtemp(prefix="proven-image-bench-")
     os.makedirs(work, exist_ok=True)
     include = args.include if args.include is not None else (DEFAULT_INCLUDE if args.rootfs == "/" else None)

@@ -10,11 +10,10 @@ and their ratios. cdxgen runs with its no-install options, per its documentation
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-from common import compare, measure, repo_root
+from common import compare, measure, release_binary, repo_root
 
 # Format folder of the corpus → cdxgen project type.
 CDX_TYPES = {
@@ -38,8 +37,7 @@ def main():
     corpus = os.path.join(data, "corpus", "lockfiles")
     peers = os.environ.get("PEERS_ROOT", "/opt/peers")
     cdxgen = os.path.join(peers, "bin", "cdxgen")
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "proven"], cwd=root, check=True)
-    proven = os.path.join(root, "target", "release", "proven")
+    proven = release_binary()
     out = tempfile.mkdtemp()
     have_peer = os.path.exists(cdxgen)
     if not have_peer:

@@ -38,7 +38,7 @@ import tomllib
 import zipfile
 from urllib.parse import quote
 
-from common import compare, repo_root, run
+from common import compare, release_binary, repo_root, run
 
 CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index"
 
@@ -212,9 +212,7 @@ def main():
     data = os.path.abspath(os.environ.get("PROVEN_TESTDATA", os.path.join(root, "..", "shared")))
     peers = os.environ.get("PEERS_ROOT", "/opt/peers")
     cargo_audit = find_cargo_audit(peers)
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "proven"], cwd=root, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target"))
-    proven = os.path.join(target, "release", "proven")
+    proven = release_binary()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; {args.runs} runs each")
     tmp = tempfile.mkdtemp(prefix="proven-bench-scan-")
     try:

@@ -27,7 +27,7 @@ import statistics
 import subprocess
 import sys
 
-from common import measure, measure_cpu, repo_root
+from common import measure, measure_cpu, release_binary, repo_root
 
 TREE = "/tmp/proven-secrets-bench"
 HISTORY = "/tmp/proven-secrets-bench-history"
@@ -192,9 +192,7 @@ def main():
     root = repo_root()
     peers = os.environ.get("PEERS_ROOT", "/opt/peers")
     ds = os.path.join(peers, "bin", "detect-secrets")
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "proven"], cwd=root, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target"))
-    proven = os.path.join(target, "release", "proven")
+    proven = release_binary()
 
     build_tree(args.size_gb)
     size = du(TREE)

@@ -116,6 +116,7 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                         }
                     }
                 }
+                edges.reserve(parsed.edges.len());
                 edges.extend(parsed.edges.iter().filter_map(|(from, to)| {
                     let (&f, &t) = (ids.get(from)?, ids.get(to)?);
                     (f != t).then_some((f, t))

@@ -156,7 +156,8 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
         parsed.components.push(c);
     }
 
-    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut edges: Vec<(usize, usize)> =
+        Vec::with_capacity(packages.iter().map(|p| p.dependencies.len()).sum());
     for (i, p) in packages.iter().enumerate() {
         for dep in &p.dependencies {
             match resolve(dep, packages, &by_name) {
@@ -267,8 +268,13 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
         Metadata,
     }
 
-    let mut lock = Lock::default();
-    let mut headers = Vec::new();
+    // Sized up front: growing these copies them, and leaves their old blocks behind.
+    let tables = memchr::memmem::find_iter(text.as_bytes(), b"[[package]]").count();
+    let mut lock = Lock {
+        package: Vec::with_capacity(tables),
+        ..Lock::default()
+    };
+    let mut headers = Vec::with_capacity(tables);
     let mut table = Table::Top;
     let mut seen_metadata = false;
     let mut lines = numbered_lines(text);

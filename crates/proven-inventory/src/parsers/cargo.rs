@@ -420,19 +420,26 @@ fn plain(text: &str) -> Option<&str> {
     let highs = u64::from_ne_bytes([0x80; 8]);
     let has_zero = |v: u64| v.wrapping_sub(ones) & !v & highs != 0;
     let has_below_space = |v: u64| v.wrapping_sub(ones * 0x20) & !v & highs != 0;
-    text.as_bytes()
-        .chunks(8)
-        .all(|chunk| {
-            let mut word = [b'a'; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            let v = u64::from_ne_bytes(word);
-            let suspect = has_below_space(v)
-                || has_zero(v ^ (ones * u64::from(b'"')))
-                || has_zero(v ^ (ones * u64::from(b'\\')))
-                || has_zero(v ^ (ones * 0x7f));
-            !suspect || chunk.iter().all(|&b| fine(b))
-        })
-        .then_some(text)
+    let word_fine = |chunk: &[u8], word: [u8; 8]| {
+        let v = u64::from_ne_bytes(word);
+        let suspect = has_below_space(v)
+            || has_zero(v ^ (ones * u64::from(b'"')))
+            || has_zero(v ^ (ones * u64::from(b'\\')))
+            || has_zero(v ^ (ones * 0x7f));
+        !suspect || chunk.iter().all(|&b| fine(b))
+    };
+    let mut words = text.as_bytes().chunks_exact(8);
+    let whole = words.by_ref().all(|w| {
+        let mut word = [0; 8];
+        word.copy_from_slice(w);
+        word_fine(w, word)
+    });
+    let rest = words.remainder();
+    let mut last = [b'a'; 8];
+    for (slot, &b) in last.iter_mut().zip(rest) {
+        *slot = b;
+    }
+    (whole && word_fine(rest, last)).then_some(text)
 }
 
 /// Finds the package a dependency string names: `name`, `name version` or `name version (source)`.

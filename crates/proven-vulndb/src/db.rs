@@ -1,7 +1,7 @@
 //! The opened database: matching an inventory and turning hits into findings.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::time::Duration;
 
+use foldhash::HashMap;
 use proven_model::{
     Component, Ecosystem, Finding, FindingKind, Inventory, Location, Severity, SeverityLevel,
     Status,

@@ -268,6 +268,9 @@ fn as_written_by_cargo(text: &str) -> Option<(Lock<'_>, Vec<u32>)> {
         Metadata,
     }
 
+    if !clean(text) {
+        return None;
+    }
     // Sized up front: growing these copies them, and leaves their old blocks behind.
     let tables = memchr::memmem::find_iter(text.as_bytes(), b"[[package]]").count();
     let mut lock = Lock {
@@ -409,47 +412,35 @@ fn quoted(value: &str) -> Option<&str> {
     plain(value.strip_prefix('"')?.strip_suffix('"')?)
 }
 
-/// Text that means itself inside a basic string or comment: no quote, backslash or control
-/// character (TOML allows a tab).
-fn plain(text: &str) -> Option<&str> {
-    let fine = |b: u8| !matches!(b, b'"' | b'\\' | 0x7f) && (b >= 0x20 || b == b'\t');
-    // Eight bytes at a time (the last few padded with a letter): a word with no byte below 0x20
-    // and no quote, backslash or DEL is fine as a whole; any other goes byte by byte (a tab is
-    // fine).
-    let ones = u64::from_ne_bytes([0x01; 8]);
-    let highs = u64::from_ne_bytes([0x80; 8]);
-    let has_zero = |v: u64| v.wrapping_sub(ones) & !v & highs != 0;
-    let has_below_space = |v: u64| v.wrapping_sub(ones * 0x20) & !v & highs != 0;
-    let word_fine = |chunk: &[u8], word: [u8; 8]| {
-        let v = u64::from_ne_bytes(word);
-        let suspect = has_below_space(v)
-            || has_zero(v ^ (ones * u64::from(b'"')))
-            || has_zero(v ^ (ones * u64::from(b'\\')))
-            || has_zero(v ^ (ones * 0x7f));
-        !suspect || chunk.iter().all(|&b| fine(b))
-    };
-    let mut words = text.as_bytes().chunks_exact(8);
-    let whole = words.by_ref().all(|w| {
-        let mut word = [0; 8];
-        word.copy_from_slice(w);
-        word_fine(w, word)
+/// Whether the whole file holds no backslash, DEL or control character other than a tab and the
+/// line ends (a CR only before an LF): cargo writes no escapes, so then every string and comment
+/// means itself once [`plain`] finds no quote in it. One pass the compiler vectorises.
+fn clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let clean = bytes.iter().fold(true, |ok, &b| {
+        ok & (b != b'\\') & (b != 0x7f) & ((b >= 0x20) | (b == b'\t') | (b == b'\n') | (b == b'\r'))
     });
-    let rest = words.remainder();
-    let mut last = [b'a'; 8];
-    for (slot, &b) in last.iter_mut().zip(rest) {
-        *slot = b;
-    }
-    (whole && word_fine(rest, last)).then_some(text)
+    clean && memchr::memchr_iter(b'\r', bytes).all(|at| bytes.get(at + 1) == Some(&b'\n'))
+}
+
+/// Text of a [`clean`] file that means itself inside a basic string or comment: no quote.
+fn plain(text: &str) -> Option<&str> {
+    (!text.as_bytes().contains(&b'"')).then_some(text)
 }
 
 /// Finds the package a dependency string names: `name`, `name version` or `name version (source)`.
-fn resolve(dep: &str, packages: &[Package<'_>], by_name: &ByName<'_>) -> Option<usize> {
-    let mut parts = dep.splitn(3, ' ');
-    let name = parts.next()?;
-    let version = parts.next();
-    let source = parts
-        .next()
-        .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+fn resolve<'a>(dep: &'a str, packages: &[Package<'_>], by_name: &ByName<'_>) -> Option<usize> {
+    // Split at spaces byte by byte: these strings are short, and a char searcher costs more.
+    let split = |s: &'a str| match s.bytes().position(|b| b == b' ') {
+        Some(at) => (&s[..at], Some(&s[at + 1..])),
+        None => (s, None),
+    };
+    let (name, rest) = split(dep);
+    let (version, source) = match rest.map(split) {
+        Some((version, source)) => (Some(version), source),
+        None => (None, None),
+    };
+    let source = source.map(|s| s.trim_start_matches('(').trim_end_matches(')'));
     let mut hits = by_name.get(name).filter(|&i| {
         let p = &packages[i];
         version.is_none_or(|v| p.version == v)
@@ -601,18 +592,22 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_is_checked_word_by_word_as_byte_by_byte() {
+    fn a_clean_file_and_no_quote_make_a_plain_string() {
+        // What a basic string or comment may hold unescaped: no quote, backslash, DEL or
+        // control character but a tab. (A line never holds its LF.)
         let fine = |b: u8| !matches!(b, b'"' | b'\\' | 0x7f) && (b >= 0x20 || b == b'\t');
-        for len in [1, 7, 8, 9, 16, 17] {
+        for len in [1, 7, 8, 9, 16, 17, 40] {
             for at in 0..len {
-                for b in 0..=0x7fu8 {
+                for b in (0..=0x7fu8).filter(|&b| b != b'\n') {
                     let mut bytes = vec![b'a'; len];
                     bytes[at] = b;
                     let text = String::from_utf8(bytes).expect("ASCII");
-                    assert_eq!(plain(&text).is_some(), fine(b), "{b:#x} at {at} of {len}");
+                    let plain_here = clean(&text) && plain(&text).is_some();
+                    assert_eq!(plain_here, fine(b), "{b:#x} at {at} of {len}");
                 }
             }
         }
+        assert!(clean("a\r\nb\n") && !clean("a\rb\n") && !clean("a\r"));
         assert_eq!(plain("crates.io-index é\tä"), Some("crates.io-index é\tä"));
     }
 

@@ -30,14 +30,14 @@ pub fn scopes_from_roots(
         .iter()
         .map(|c| at(c.id.as_str()))
         .collect();
-    let mut edges: Vec<(usize, usize)> = parsed
+    let edges: Vec<(usize, usize)> = parsed
         .edges
         .iter()
         .map(|(from, to)| (at(from.as_str()), at(to.as_str())))
         .collect();
     let [required, optional, dev] = [required, optional, dev]
         .map(|ids| ids.iter().map(|id| at(id.as_str())).collect::<Vec<_>>());
-    let scope = reach(index.len(), &mut edges, [&required, &optional, &dev]);
+    let scope = reach(index.len(), &edges, [&required, &optional, &dev]);
     for (c, at) in parsed.components.iter_mut().zip(components) {
         if let Some(s) = scope[at] {
             c.scope = s;
@@ -49,18 +49,10 @@ pub fn scopes_from_roots(
 /// (required, optional, dev) that reach it along `(from, to)` edges, if any does.
 pub(crate) fn reach(
     count: usize,
-    edges: &mut [(usize, usize)],
+    edges: &[(usize, usize)],
     roots: [&[usize]; 3],
 ) -> Vec<Option<Scope>> {
-    // Successors of `p` are `edges[first[p]..first[p + 1]]`.
-    edges.sort_unstable();
-    let mut first = vec![0usize; count + 1];
-    for &(from, _) in edges.iter() {
-        first[from + 1] += 1;
-    }
-    for i in 0..count {
-        first[i + 1] += first[i];
-    }
+    let next = Successors::new(count, edges.iter().copied());
     let mut scope: Vec<Option<Scope>> = vec![None; count];
     for (roots, s) in roots
         .into_iter()
@@ -73,10 +65,47 @@ pub(crate) fn reach(
                 continue;
             }
             scope[at].get_or_insert(s);
-            queue.extend(edges[first[at]..first[at + 1]].iter().map(|&(_, to)| to));
+            queue.extend(next.of(at));
         }
     }
     scope
+}
+
+/// Edges between positions `0..count` grouped by source, in one table (a counting sort: no
+/// list per position, no comparisons).
+pub(crate) struct Successors {
+    /// The targets of `p` are `targets[first[p]..first[p + 1]]`, in edge order.
+    first: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Successors {
+    pub(crate) fn new(count: usize, edges: impl Iterator<Item = (usize, usize)> + Clone) -> Self {
+        let mut first = vec![0usize; count + 1];
+        for (from, _) in edges.clone() {
+            first[from + 1] += 1;
+        }
+        for p in 0..count {
+            first[p + 1] += first[p];
+        }
+        let mut next = first.clone();
+        let mut targets = vec![0usize; first[count]];
+        for (from, to) in edges {
+            targets[next[from]] = to;
+            next[from] += 1;
+        }
+        Successors { first, targets }
+    }
+
+    /// The targets of the edges from `p`.
+    pub(crate) fn of(&self, p: usize) -> &[usize] {
+        &self.targets[self.first[p]..self.first[p + 1]]
+    }
+
+    /// The same, to reorder in place.
+    pub(crate) fn of_mut(&mut self, p: usize) -> &mut [usize] {
+        &mut self.targets[self.first[p]..self.first[p + 1]]
+    }
 }
 
 #[cfg(test)]

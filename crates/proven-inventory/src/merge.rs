@@ -6,6 +6,7 @@ use foldhash::HashMap;
 
 use proven_model::{Completeness, Component, Diagnostic, Hash, Inventory, Location, Manifest};
 
+use crate::graph::Successors;
 use crate::parsers::{ParseFailure, Parsed, ParserDef};
 use crate::rootfs::{self, Installed};
 
@@ -148,22 +149,11 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
     for (r, at) in sorted_by_id(&components).into_iter().enumerate() {
         rank[at] = r;
     }
-    // Targets by source rank (a counting sort: edges far outnumber components), each list
-    // sorted and deduplicated; each id cloned once per edge.
-    let mut first = vec![0usize; components.len() + 1];
-    for &(from, _) in &edges {
-        first[rank[from] + 1] += 1;
-    }
-    for r in 0..components.len() {
-        first[r + 1] += first[r];
-    }
-    let mut next = first.clone();
-    let mut targets = vec![0usize; edges.len()];
-    for &(from, to) in &edges {
-        let slot = &mut next[rank[from]];
-        targets[*slot] = rank[to];
-        *slot += 1;
-    }
+    // Targets by source rank, each id cloned once per edge.
+    let mut targets = Successors::new(
+        components.len(),
+        edges.iter().map(|&(from, to)| (rank[from], rank[to])),
+    );
     // In place: each swap puts one component at its rank.
     for at in 0..components.len() {
         while rank[at] != at {
@@ -174,11 +164,10 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
     }
     let id = |r: usize| components[r].id.clone();
     let dependencies: BTreeMap<String, BTreeSet<String>> = (0..components.len())
-        .filter(|&r| first[r] < first[r + 1])
-        .map(|r| {
-            let to = &mut targets[first[r]..first[r + 1]];
+        .filter_map(|r| {
+            let to = targets.of_mut(r);
             to.sort_unstable();
-            (id(r), to.iter().map(|&t| id(t)).collect())
+            (!to.is_empty()).then(|| (id(r), to.iter().map(|&t| id(t)).collect()))
         })
         .collect();
     diagnostics.sort();

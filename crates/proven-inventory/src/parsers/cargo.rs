@@ -197,13 +197,8 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
     direct.dedup();
     parsed.direct = direct.into_iter().map(|i| ids[i].clone()).collect();
     if let (Some(root), Some(manifest)) = (root, &manifest) {
-        let scopes = Scopes {
-            packages,
-            edges: &edges,
-            is_member: &is_member,
-        };
-        let [required, dev] = scopes.roots(root, manifest);
-        let reached = crate::graph::reach(packages.len(), &mut edges, [&required, &[], &dev]);
+        let [required, dev] = scope_roots(packages, &edges, &is_member, root, manifest);
+        let reached = crate::graph::reach(packages.len(), &edges, [&required, &[], &dev]);
         for (c, scope) in parsed.components.iter_mut().zip(reached) {
             if let Some(s) = scope {
                 c.scope = s;
@@ -479,56 +474,53 @@ impl<'a> ByName<'a> {
 /// and what only they reach are dev; everything reached from other members or other dependencies
 /// ships. Dev-dependencies of registry crates are never in a lockfile, so this is exact for a
 /// single-package project.
-struct Scopes<'a> {
-    packages: &'a [Package<'a>],
-    /// `(from, to)` package positions.
-    edges: &'a [(usize, usize)],
-    is_member: &'a [bool],
-}
-
-impl Scopes<'_> {
-    /// The positions of the packages from which everything reached ships, and of the root's
-    /// dev-dependencies.
-    fn roots(&self, root: usize, manifest: &Manifest) -> [Vec<usize>; 2] {
-        let root_deps: Vec<usize> = self
-            .edges
+///
+/// Gives the positions of the packages from which everything reached ships, and of the root's
+/// dev-dependencies; `edges` are `(from, to)` package positions.
+fn scope_roots(
+    packages: &[Package<'_>],
+    edges: &[(usize, usize)],
+    is_member: &[bool],
+    root: usize,
+    manifest: &Manifest,
+) -> [Vec<usize>; 2] {
+    let root_deps: Vec<usize> = edges
+        .iter()
+        .filter(|&&(from, _)| from == root)
+        .map(|&(_, to)| to)
+        .collect();
+    let edge_to = |name: &str| {
+        root_deps
             .iter()
-            .filter(|&&(from, _)| from == root)
-            .map(|&(_, to)| to)
-            .collect();
-        let edge_to = |name: &str| {
-            root_deps
-                .iter()
-                .copied()
-                .find(|&to| self.packages[to].name == name)
-        };
-        let renamed = |(key, spec): (&String, &toml::Value)| {
-            spec.get("package")
-                .and_then(toml::Value::as_str)
-                .unwrap_or(key)
-                .to_string()
-        };
-        let mut required: Vec<usize> = (0..self.packages.len())
-            .filter(|&i| self.is_member[i] && i != root)
-            .collect();
-        for name in manifest
-            .dependencies
-            .iter()
-            .chain(&manifest.build_dependencies)
-            .map(renamed)
-        {
-            required.extend(edge_to(&name));
-        }
-        let dev: Vec<usize> = manifest
-            .dev_dependencies
-            .iter()
-            .map(renamed)
-            .filter_map(|n| edge_to(&n))
-            .collect();
-        // Anything the root reaches that is not a dev-dependency ships.
-        required.extend(root_deps.iter().filter(|to| !dev.contains(to)));
-        [required, dev]
+            .copied()
+            .find(|&to| packages[to].name == name)
+    };
+    let renamed = |(key, spec): (&String, &toml::Value)| {
+        spec.get("package")
+            .and_then(toml::Value::as_str)
+            .unwrap_or(key)
+            .to_string()
+    };
+    let mut required: Vec<usize> = (0..packages.len())
+        .filter(|&i| is_member[i] && i != root)
+        .collect();
+    for name in manifest
+        .dependencies
+        .iter()
+        .chain(&manifest.build_dependencies)
+        .map(renamed)
+    {
+        required.extend(edge_to(&name));
     }
+    let dev: Vec<usize> = manifest
+        .dev_dependencies
+        .iter()
+        .map(renamed)
+        .filter_map(|n| edge_to(&n))
+        .collect();
+    // Anything the root reaches that is not a dev-dependency ships.
+    required.extend(root_deps.iter().filter(|to| !dev.contains(to)));
+    [required, dev]
 }
 
 #[cfg(test)]

@@ -20,13 +20,27 @@ pub use parsers::{
     PARSERS,
 };
 pub use walk::{
-    inventory_file, inventory_file_as, inventory_tree, walk, DiskTree, InventoryVisitor, Tree,
-    Visitor, WalkOptions, WalkedFile,
+    inventory_file, inventory_file_as, inventory_tree, walk, Detail, DiskTree, InventoryVisitor,
+    Tree, Visitor, WalkOptions, WalkedFile,
 };
 
 /// Parses bytes as the named format, the way the walk does, and merges the result. For fuzz targets
 /// and tests: `None` when no parser has that name.
 pub fn parse_bytes(parser: &str, file_name: &str, bytes: &[u8]) -> Option<proven_model::Inventory> {
+    parse_bytes_beside(parser, file_name, bytes, &[])
+}
+
+/// [`parse_bytes`] with files beside it (name, text), such as the Cargo.toml of a Cargo.lock.
+pub fn parse_bytes_beside(
+    parser: &str,
+    file_name: &str,
+    bytes: &[u8],
+    siblings: &[(&str, &str)],
+) -> Option<proven_model::Inventory> {
     let def = PARSERS.iter().copied().find(|p| p.name == parser)?;
-    Some(walk::parse_in_memory(def, file_name, bytes, &|_| None))
+    let sibling = |name: &str| {
+        let found = siblings.iter().find(|(n, _)| *n == name);
+        found.map(|(_, text)| text.to_string())
+    };
+    Some(walk::parse_in_memory(def, file_name, bytes, &sibling))
 }

@@ -9,6 +9,7 @@ use proven_model::{Completeness, Component, Diagnostic, Hash, Inventory, Locatio
 use crate::graph::Successors;
 use crate::parsers::{ParseFailure, Parsed, ParserDef};
 use crate::rootfs::{self, Installed};
+use crate::walk::Detail;
 
 /// The outcome of reading one file.
 #[derive(Debug)]
@@ -40,9 +41,10 @@ fn global_id(c: &Component, path: &str) -> String {
     }
 }
 
-/// Merges file results (in any order) into one inventory. The output is sorted and
-/// deterministic.
-pub fn merge(mut files: Vec<FileResult>) -> Inventory {
+/// Merges file results (in any order) into one inventory, with as much as `detail` asks for. The
+/// output is sorted and deterministic.
+pub fn merge(mut files: Vec<FileResult>, detail: Detail) -> Inventory {
+    let graph = detail == Detail::Full;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     rootfs::resolve_distros(&mut files);
     let mut installed = Installed::default();
@@ -95,13 +97,16 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                 let mut ids: HashMap<String, usize> =
                     HashMap::with_capacity_and_hasher(parsed.components.len(), Default::default());
                 components.reserve(parsed.components.len());
-                let mut listed = Vec::with_capacity(parsed.components.len());
+                let mut listed =
+                    Vec::with_capacity(if graph { parsed.components.len() } else { 0 });
                 for mut c in parsed.components {
                     let id = global_id(&c, &file.path);
                     if facts.as_ref().is_some_and(|f| f.packages.is_some()) {
                         package_ids.push((c.name.clone(), arch_of(&c), id.clone()));
                     }
-                    listed.push(id.clone());
+                    if graph {
+                        listed.push(id.clone());
+                    }
                     match position.get(&id) {
                         Some(&at) => {
                             ids.insert(std::mem::take(&mut c.id), at);
@@ -117,11 +122,13 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
                         }
                     }
                 }
-                edges.reserve(parsed.edges.len());
-                edges.extend(parsed.edges.iter().filter_map(|(from, to)| {
-                    let (&f, &t) = (ids.get(from)?, ids.get(to)?);
-                    (f != t).then_some((f, t))
-                }));
+                if graph {
+                    edges.reserve(parsed.edges.len());
+                    edges.extend(parsed.edges.iter().filter_map(|(from, to)| {
+                        let (&f, &t) = (ids.get(from)?, ids.get(to)?);
+                        (f != t).then_some((f, t))
+                    }));
+                }
                 let id_of = |local: &String| ids.get(local).map(|&at| components[at].id.clone());
                 manifest.components = listed.into_iter().collect();
                 manifest.root = parsed.root.as_ref().and_then(id_of);
@@ -139,9 +146,12 @@ pub fn merge(mut files: Vec<FileResult>) -> Inventory {
         }
         manifests.push(manifest);
     }
-    for (owner, owned) in installed.mark_owned(&mut components) {
-        if let Some(&from) = position.get(&owner) {
-            edges.push((from, owned));
+    let owned = installed.mark_owned(&mut components);
+    if graph {
+        for (owner, owned) in owned {
+            if let Some(&from) = position.get(&owner) {
+                edges.push((from, owned));
+            }
         }
     }
     // Positions sorted by id, then the components put in that order.

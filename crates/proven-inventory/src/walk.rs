@@ -37,9 +37,19 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Gitignore-style globs of paths not to walk (`**/tests/fixtures/**`).
     pub exclude: Vec<String>,
-    /// SHA-256 and SHA-512 of every manifest read, for SBOMs and evidence. A vulnerability scan
-    /// reports no manifests and turns it off.
-    pub hash_manifests: bool,
+    /// How much the inventory records beyond its components.
+    pub detail: Detail,
+}
+
+/// How much an inventory records beyond its components and where they were found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// What SBOMs and the evidence need: the SHA-256 and SHA-512 of every manifest read, each
+    /// manifest's components, and the dependency graph.
+    #[default]
+    Full,
+    /// What a vulnerability scan reports: no hashes, no per-manifest component lists, no graph.
+    Components,
 }
 
 impl Default for WalkOptions {
@@ -49,7 +59,7 @@ impl Default for WalkOptions {
             max_file_size: 512 << 20,
             threads: 0,
             exclude: Vec::new(),
-            hash_manifests: true,
+            detail: Detail::Full,
         }
     }
 }
@@ -225,8 +235,7 @@ pub struct InventoryVisitor {
     results: Mutex<Vec<FileResult>>,
     /// The parser for every visited file, whatever its path ([`inventory_file_as`]).
     forced: Option<&'static ParserDef>,
-    /// Leaves manifests unhashed ([`WalkOptions::hash_manifests`] off).
-    unhashed: bool,
+    detail: Detail,
 }
 
 impl Visitor for InventoryVisitor {
@@ -249,11 +258,11 @@ impl Visitor for InventoryVisitor {
                     };
                     String::from_utf8(file.tree.read(&rel, max)?).ok()
                 };
-                let result = parse_file(parser, file.rel.to_string(), bytes, &sibling);
-                if self.unhashed {
-                    result
-                } else {
-                    with_hashes(result, bytes)
+                let rel = file.rel.to_string();
+                let result = parse_file(parser, rel, bytes, &sibling, self.detail);
+                match self.detail {
+                    Detail::Full => with_hashes(result, bytes),
+                    Detail::Components => result,
                 }
             }
             Err(why) => FileResult {
@@ -274,17 +283,18 @@ impl Visitor for InventoryVisitor {
 }
 
 impl InventoryVisitor {
-    /// A visitor that hashes manifests or not, as the options say.
+    /// A visitor that records as much as the options say.
     pub fn new(options: &WalkOptions) -> Self {
         InventoryVisitor {
-            unhashed: !options.hash_manifests,
+            detail: options.detail,
             ..InventoryVisitor::default()
         }
     }
 
     /// The inventory of everything visited, with the walk's own problems added.
     pub fn finish(self, walk_problems: Vec<Diagnostic>) -> Inventory {
-        let mut inventory = merge(self.results.into_inner().unwrap_or_else(|p| p.into_inner()));
+        let results = self.results.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut inventory = merge(results, self.detail);
         if !walk_problems.is_empty() {
             inventory.diagnostics.extend(walk_problems);
             inventory.diagnostics.sort();
@@ -349,8 +359,8 @@ pub(crate) fn parse_in_memory(
     bytes: &[u8],
     sibling: &dyn Fn(&str) -> Option<String>,
 ) -> Inventory {
-    let result = parse_file(parser, rel.to_string(), bytes, sibling);
-    merge(vec![with_hashes(result, bytes)])
+    let result = parse_file(parser, rel.to_string(), bytes, sibling, Detail::Full);
+    merge(vec![with_hashes(result, bytes)], Detail::Full)
 }
 
 fn parse_file(
@@ -358,6 +368,7 @@ fn parse_file(
     rel: String,
     bytes: &[u8],
     sibling: &dyn Fn(&str) -> Option<String>,
+    detail: Detail,
 ) -> FileResult {
     let mut result = FileResult {
         path: rel.clone(),
@@ -396,6 +407,7 @@ fn parse_file(
         text: &text,
         bytes,
         sibling,
+        detail,
     };
     result.outcome = (parser.parse)(&input);
     result

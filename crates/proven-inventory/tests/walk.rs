@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use proven_inventory::{inventory_tree, WalkOptions};
+use proven_inventory::{inventory_tree, Detail, WalkOptions};
 use proven_model::DiagnosticLevel;
 
 const LOCK: &str = "version = 3\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
@@ -153,7 +153,7 @@ fn exclude_globs() {
 }
 
 #[test]
-fn manifests_are_hashed_unless_turned_off_and_read_buffers_do_not_leak_between_files() {
+fn manifests_are_hashed_and_read_buffers_do_not_leak_between_files() {
     // A large file first, then a small one on the same walk thread: the kept read buffer must
     // hand the second file only its own bytes.
     let big = format!("{LOCK}{}", "# padding\n".repeat(20_000));
@@ -184,12 +184,37 @@ fn manifests_are_hashed_unless_turned_off_and_read_buffers_do_not_leak_between_f
         "the hash of b's bytes alone"
     );
     assert!(inv.is_complete(), "{:?}", inv.diagnostics);
+}
 
-    let unhashed = WalkOptions {
-        hash_manifests: false,
-        ..one_thread
-    };
-    let inv = inventory_tree(&t.0, &unhashed);
-    assert!(inv.manifests.iter().all(|m| m.hashes.is_empty()));
-    assert_eq!(inv.components.len(), 1, "the same package in both files");
+#[test]
+fn components_only_detail_leaves_out_hashes_component_lists_and_the_graph() {
+    let lock = format!(
+        "{LOCK}dependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+    );
+    let t = Tree::new("detail");
+    t.file("x/Cargo.lock", lock.as_bytes())
+        .file("y/Cargo.lock", lock.as_bytes());
+    let full = inventory_tree(&t.0, &WalkOptions::default());
+    let scan = inventory_tree(
+        &t.0,
+        &WalkOptions {
+            detail: Detail::Components,
+            ..WalkOptions::default()
+        },
+    );
+    assert_eq!(full.components.len(), 2, "the same packages in both files");
+    assert_eq!(full.dependencies.len(), 1, "a depends on b");
+    assert!(full
+        .manifests
+        .iter()
+        .all(|m| m.hashes.len() == 2 && m.components.len() == 2));
+
+    assert_eq!(scan.components, full.components, "with the same locations");
+    assert!(scan.dependencies.is_empty());
+    assert_eq!(scan.manifests.len(), 2);
+    assert!(scan
+        .manifests
+        .iter()
+        .all(|m| m.hashes.is_empty() && m.components.is_empty()));
+    assert!(scan.is_complete(), "{:?}", scan.diagnostics);
 }

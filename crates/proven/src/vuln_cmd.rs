@@ -186,9 +186,9 @@ pub fn open_db(dir: &Path, offline: bool, max_age: Duration) -> Result<Database>
 /// Inventory of a tree, a lockfile, or an SBOM file.
 fn scan_input(path: &Path, args: &ScanArgs) -> Result<Inventory> {
     let config = crate::ci_cmd::load_config(path, None)?;
-    // The scan report lists no manifests: their hashes would be work for nothing.
+    // The scan report lists the components and where they are, nothing more.
     let walk = proven_inventory::WalkOptions {
-        hash_manifests: false,
+        detail: proven_inventory::Detail::Components,
         ..args
             .walk
             .options(&config.scan.exclude, config.scan.include_vendored)

@@ -9,8 +9,10 @@ use std::collections::HashMap;
 use proven_model::{Component, ComponentKind, Diagnostic, Ecosystem, Hash, HashAlg, Location};
 use serde::Deserialize;
 
+use super::cargo_manifest::{self, Manifest};
 use super::{Input, ParseFailure, Parsed, ParserDef};
 use crate::text::LineIndex;
+use crate::walk::Detail;
 
 pub(super) static PARSER: ParserDef = ParserDef {
     name: "cargo-lock",
@@ -48,22 +50,6 @@ struct Package<'a> {
     checksum: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     dependencies: Vec<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct Manifest {
-    package: Option<ManifestPackage>,
-    #[serde(default)]
-    dependencies: toml::Table,
-    #[serde(default, rename = "build-dependencies")]
-    build_dependencies: toml::Table,
-    #[serde(default, rename = "dev-dependencies")]
-    dev_dependencies: toml::Table,
-}
-
-#[derive(Deserialize)]
-struct ManifestPackage {
-    name: String,
 }
 
 fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
@@ -175,17 +161,19 @@ fn parse(input: &Input<'_>) -> Result<Parsed, ParseFailure> {
             }
         }
     }
-    parsed.edges = edges
-        .iter()
-        .map(|&(from, to)| (ids[from].clone(), ids[to].clone()))
-        .collect();
+    if input.detail == Detail::Full {
+        parsed.edges = edges
+            .iter()
+            .map(|&(from, to)| (ids[from].clone(), ids[to].clone()))
+            .collect();
+    }
 
-    let manifest = (input.sibling)("Cargo.toml").and_then(|t| toml::from_str::<Manifest>(&t).ok());
+    let manifest = (input.sibling)("Cargo.toml").and_then(|t| cargo_manifest::read(&t));
     let is_member: Vec<bool> = packages.iter().map(|p| p.source.is_none()).collect();
     let root = manifest
         .as_ref()
-        .and_then(|m| m.package.as_ref())
-        .and_then(|m| (0..packages.len()).find(|&i| is_member[i] && packages[i].name == m.name));
+        .and_then(|m| m.name.as_deref())
+        .and_then(|name| (0..packages.len()).find(|&i| is_member[i] && packages[i].name == name));
     parsed.root = root.map(|i| ids[i].clone());
     // The project's direct dependencies are those of its workspace members.
     let mut direct: Vec<usize> = edges
@@ -495,29 +483,11 @@ fn scope_roots(
             .copied()
             .find(|&to| packages[to].name == name)
     };
-    let renamed = |(key, spec): (&String, &toml::Value)| {
-        spec.get("package")
-            .and_then(toml::Value::as_str)
-            .unwrap_or(key)
-            .to_string()
-    };
     let mut required: Vec<usize> = (0..packages.len())
         .filter(|&i| is_member[i] && i != root)
         .collect();
-    for name in manifest
-        .dependencies
-        .iter()
-        .chain(&manifest.build_dependencies)
-        .map(renamed)
-    {
-        required.extend(edge_to(&name));
-    }
-    let dev: Vec<usize> = manifest
-        .dev_dependencies
-        .iter()
-        .map(renamed)
-        .filter_map(|n| edge_to(&n))
-        .collect();
+    required.extend(manifest.required.iter().filter_map(|n| edge_to(n)));
+    let dev: Vec<usize> = manifest.dev.iter().filter_map(|n| edge_to(n)).collect();
     // Anything the root reaches that is not a dev-dependency ships.
     required.extend(root_deps.iter().filter(|to| !dev.contains(to)));
     [required, dev]

@@ -2,10 +2,13 @@
 
 use proven_model::{Component, Diagnostic, Ecosystem};
 
+use crate::walk::Detail;
+
 mod apk;
 mod binary;
 mod bun_lock;
 mod cargo;
+mod cargo_manifest;
 mod composer_lock;
 mod conan_lock;
 mod dpkg;
@@ -45,6 +48,9 @@ pub struct Input<'a> {
     pub bytes: &'a [u8],
     /// Reads a companion file in the same folder by name (`go.sum` beside `go.mod`), if present.
     pub sibling: &'a dyn Fn(&str) -> Option<String>,
+    /// How much the caller keeps: without the graph ([`Detail::Components`]) a parser may leave
+    /// [`Parsed::edges`] empty.
+    pub detail: Detail,
 }
 
 impl std::fmt::Debug for Input<'_> {

@@ -45,10 +45,11 @@ pub struct WalkOptions {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Detail {
     /// What SBOMs and the evidence need: the SHA-256 and SHA-512 of every manifest read, each
-    /// manifest's components, and the dependency graph.
+    /// manifest's components, root and direct dependencies, and the dependency graph.
     #[default]
     Full,
-    /// What a vulnerability scan reports: no hashes, no per-manifest component lists, no graph.
+    /// What a vulnerability scan reports: the components and where they were found; of each
+    /// manifest, its path, format and completeness.
     Components,
 }
 

@@ -187,9 +187,10 @@ fn manifests_are_hashed_and_read_buffers_do_not_leak_between_files() {
 }
 
 #[test]
-fn components_only_detail_leaves_out_hashes_component_lists_and_the_graph() {
+fn components_only_detail_leaves_out_hashes_component_lists_direct_and_the_graph() {
+    // The project `app` depends on `a`, which depends on `b`.
     let lock = format!(
-        "{LOCK}dependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        "{LOCK}dependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"a\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
     );
     let t = Tree::new("detail");
     t.file("x/Cargo.lock", lock.as_bytes())
@@ -202,19 +203,20 @@ fn components_only_detail_leaves_out_hashes_component_lists_and_the_graph() {
             ..WalkOptions::default()
         },
     );
-    assert_eq!(full.components.len(), 2, "the same packages in both files");
-    assert_eq!(full.dependencies.len(), 1, "a depends on b");
+    assert_eq!(full.components.len(), 3, "the same packages in both files");
+    assert_eq!(full.dependencies.len(), 2, "app on a, a on b");
     assert!(full
         .manifests
         .iter()
-        .all(|m| m.hashes.len() == 2 && m.components.len() == 2));
+        .all(|m| m.hashes.len() == 2 && m.components.len() == 3));
 
     assert_eq!(scan.components, full.components, "with the same locations");
     assert!(scan.dependencies.is_empty());
     assert_eq!(scan.manifests.len(), 2);
+    assert!(full.manifests.iter().all(|m| m.direct.len() == 1));
     assert!(scan
         .manifests
         .iter()
-        .all(|m| m.hashes.is_empty() && m.components.is_empty()));
+        .all(|m| m.hashes.is_empty() && m.components.is_empty() && m.direct.is_empty()));
     assert!(scan.is_complete(), "{:?}", scan.diagnostics);
 }

@@ -22,7 +22,7 @@ is honoured). Everything happens in a temporary folder:
 
 Medians over --runs runs (ours and the peer alternating), the fastest wall time, median CPU time
 (user + system: on a shared machine the wall time mostly measures the other tenants) and the
-largest peak RSS.
+largest peak RSS (each command run once more under GNU time for it: see common.run).
 """
 import argparse
 import collections
@@ -38,7 +38,7 @@ import tomllib
 import zipfile
 from urllib.parse import quote
 
-from common import compare, release_binary, repo_root, run
+from common import compare, mb, peak, release_binary, repo_root, run
 
 CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index"
 
@@ -191,16 +191,14 @@ def alone(label, cmd, runs, before=None, ok=(0,), goal=""):
     """A case without a peer: median and fastest wall time, median CPU time, peak RSS."""
     results = []
     for _ in range(runs):
-        if before:
-            before()
-        r = run(cmd)
+        r = run(cmd, before=before)
         if r.code not in ok:
             sys.exit(f"{' '.join(cmd)} exited {r.code}")
         results.append(r)
     wall = [r.wall * 1000 for r in results]
     cpu = statistics.median(r.cpu for r in results) * 1000
     print(f"{label:<44} wall median {statistics.median(wall):>6.0f} ms (fastest {min(wall):.0f}), "
-          f"CPU median {cpu:>5.0f} ms, peak RSS {max(r.mb for r in results):>6.1f} MB{goal}")
+          f"CPU median {cpu:>5.0f} ms, peak RSS {mb(peak(r.mb for r in results), 6)} MB{goal}")
 
 
 def main():

@@ -27,7 +27,7 @@ import statistics
 import subprocess
 import sys
 
-from common import measure, measure_cpu, release_binary, repo_root
+from common import mb, measure, measure_cpu, peak, release_binary, repo_root
 
 TREE = "/tmp/proven-secrets-bench"
 HISTORY = "/tmp/proven-secrets-bench-history"
@@ -153,8 +153,8 @@ def bench_history(proven, runs):
         tree.append(measure([proven, "secrets", HISTORY, "-f", "json"]))
     hw, tw = statistics.median(r[0] for r in hist), statistics.median(r[0] for r in tree)
     print(f"history: {commits} commits, {blob_bytes / 1e6:.0f} MB of distinct blobs; tree {tree_bytes / 1e6:.0f} MB")
-    print(f"  --history {hw:.2f} s ({blob_bytes / 1e9 / hw:.2f} GB/s of blobs, peak {max(r[1] for r in hist):.0f} MB); "
-          f"tree {tw:.2f} s ({tree_bytes / 1e9 / tw:.2f} GB/s, peak {max(r[1] for r in tree):.0f} MB)")
+    print(f"  --history {hw:.2f} s ({blob_bytes / 1e9 / hw:.2f} GB/s of blobs, peak {mb(peak(r[1] for r in hist), 0, 0)} MB); "
+          f"tree {tw:.2f} s ({tree_bytes / 1e9 / tw:.2f} GB/s, peak {mb(peak(r[1] for r in tree), 0, 0)} MB)")
     return {"commits": commits, "blob_bytes": blob_bytes, "tree_bytes": tree_bytes, "history_s": hw, "tree_s": tw,
             "history_gbps": blob_bytes / 1e9 / hw, "tree_gbps": tree_bytes / 1e9 / tw}
 
@@ -206,7 +206,7 @@ def main():
     cpu = cpu_seconds([proven, "secrets", TREE, "-f", "json"])
     load = os.getloadavg()[0]
     print(f"tree: {size / 1e9:.2f} GB, {sum(len(fs) for _, _, fs in os.walk(TREE))} files")
-    print(f"proven secrets: median {w:.2f} s over {args.runs} runs, {size / 1e9 / w:.2f} GB/s, peak RSS {max(mems):.0f} MB (exit {code})")
+    print(f"proven secrets: median {w:.2f} s over {args.runs} runs, {size / 1e9 / w:.2f} GB/s, peak RSS {mb(peak(mems), 0, 0)} MB (exit {code})")
     print(f"  CPU time {cpu:.2f} s = {size / 1e9 / cpu:.2f} GB per CPU-second; x2 cores = {2 * size / 1e9 / cpu:.2f} GB/s "
           f"on an idle 2-core machine (load average now {load:.1f})")
 
@@ -229,11 +229,11 @@ def main():
     print(f"subset {sub_size / 1e6:.1f} MB, median of {args.runs} alternating runs:")
     for name, rs in runs.items():
         wall = statistics.median(r[0] for r in rs)
-        peak = max(r[1] for r in rs)
+        top = peak(r[1] for r in rs)
         cpu = cpu_seconds(tools[name], cwd=subset)
-        subset_result[name] = {"s": wall, "cpu_s": cpu, "peak_mb": peak, "ratio": wall / ours}
+        subset_result[name] = {"s": wall, "cpu_s": cpu, "peak_mb": top, "ratio": wall / ours}
         print(f"  {name:<15} {wall:8.2f} s  {sub_size / 1e9 / wall:8.4f} GB/s  CPU {cpu:7.2f} s  "
-              f"peak {peak:6.0f} MB  {wall / ours:6.0f}x proven's time")
+              f"peak {mb(top, 6, 0)} MB  {wall / ours:6.0f}x proven's time")
     pw = subset_result.get("detect-secrets", {}).get("s")
     if pw:
         print(f"full-tree ratio vs detect-secrets (scaled from the subset): {(pw / sub_size * size) / w:.0f}x")
@@ -251,7 +251,7 @@ def main():
             theirs.add((path.removeprefix("./"), item["line_number"]))
     print(f"corpus: {len(truth)} labelled secrets")
     result = {
-        "tree_bytes": size, "proven_s": w, "proven_cpu_s": cpu, "load_average": load, "proven_gbps": size / 1e9 / w, "proven_peak_mb": max(mems),
+        "tree_bytes": size, "proven_s": w, "proven_cpu_s": cpu, "load_average": load, "proven_gbps": size / 1e9 / w, "proven_peak_mb": peak(mems),
         "subset_bytes": sub_size, "subset": subset_result, "history": history,
         "proven": score(ours, truth, "proven"), "detect-secrets": score(theirs, truth, "detect-secrets"),
     }

@@ -54,13 +54,13 @@ def mb(value, width=8, decimals=1):
 
 
 def measure_cpu(cmd, cwd=None, env=None):
-    """Runs cmd once; returns (wall s, peak RSS MB, exit code, user+system CPU s)."""
+    """Measures cmd as `run` does; returns (wall s, peak RSS MB, exit code, user+system CPU s)."""
     r = run(cmd, cwd, env)
     return r.wall, r.mb, r.code, r.cpu
 
 
 def measure(cmd, cwd=None, env=None):
-    """Runs cmd once; returns (wall seconds, peak RSS in MB, exit code)."""
+    """Measures cmd as `run` does; returns (wall seconds, peak RSS in MB, exit code)."""
     return measure_cpu(cmd, cwd, env)[:3]
 
 

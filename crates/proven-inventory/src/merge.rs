@@ -252,8 +252,8 @@ fn arch_of(c: &Component) -> Option<String> {
         .and_then(|p| p.qualifiers().get("arch").cloned())
 }
 
-/// Folds a second sighting of the same component into the first.
-/// Moves what `other` adds to `existing` out of `other` (which is dropped next).
+/// Folds a second sighting of the same component into the first, moving what it adds out of
+/// `other` (which is dropped next).
 fn absorb(existing: &mut Component, other: &mut Component) {
     existing.scope = existing.scope.strongest(other.scope);
     for h in std::mem::take(&mut other.hashes) {

@@ -493,6 +493,24 @@ fn scope_roots(
     [required, dev]
 }
 
+/// The file named `name` of each project in the shared corpus's Cargo folder (path, text), or
+/// `None` when `PROVEN_TESTDATA` is not set. For this parser's tests and the manifest reader's.
+#[cfg(test)]
+pub(super) fn corpus_files(name: &str) -> Option<Vec<(std::path::PathBuf, String)>> {
+    let Some(data) = std::env::var_os("PROVEN_TESTDATA") else {
+        eprintln!("skipped: PROVEN_TESTDATA is not set (the shared lockfile corpus)");
+        return None;
+    };
+    let dir = std::path::Path::new(&data).join("corpus/lockfiles/cargo");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus folder")
+        .map(|project| project.expect("entry").path().join(name))
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect();
+    assert!(!files.is_empty(), "no {name} under {}", dir.display());
+    Some(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,22 +553,10 @@ mod tests {
 
     #[test]
     fn every_corpus_cargo_lock_takes_the_line_reader() {
-        let Some(data) = std::env::var_os("PROVEN_TESTDATA") else {
-            eprintln!("skipped: PROVEN_TESTDATA is not set (the shared lockfile corpus)");
-            return;
-        };
-        let dir = std::path::Path::new(&data).join("corpus/lockfiles/cargo");
-        let mut seen = 0;
-        for project in std::fs::read_dir(&dir).expect("corpus folder") {
-            let path = project.expect("entry").path().join("Cargo.lock");
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
+        for (path, text) in corpus_files("Cargo.lock").unwrap_or_default() {
             let (lines, parsed) = both(&text);
             assert_eq!(lines.as_ref(), Some(&parsed), "{}", path.display());
-            seen += 1;
         }
-        assert!(seen > 0, "no Cargo.lock under {}", dir.display());
     }
 
     #[test]
